@@ -1,0 +1,241 @@
+"""The linked corpus: records with everything that points at them.
+
+Built once from validated records and their parsed texts; pages read from it and
+never loop over the corpus themselves.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from generator.dates import PartialDate
+from generator.mentions import Text, sentence_at
+from generator.quotes import Found
+from generator.records import Record
+from generator.schema import Event, Member, Organization, Person, Place, Quote, Role, Source
+
+KIND_ORDER = ("events", "sources", "countries", "organizations", "people", "places", "topics")
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """One mention of a record: where it stands and the sentence around it."""
+
+    target: str
+    source: str  # the id of the record whose text holds it
+    paragraph: int
+    sentence: str
+    at: int  # where the mention starts in ``sentence``
+    shown: str
+    explicit: bool
+
+
+@dataclass(frozen=True)
+class QuoteRef:
+    source: str
+    index: int
+    quote: Quote
+    paragraph: int
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.paragraph}"
+
+
+@dataclass(frozen=True)
+class Participation:
+    event: str
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Membership:
+    organization: str
+    member: str
+    since: PartialDate | None
+    until: PartialDate | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Office:
+    person: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Corpus:
+    records: Mapping[str, Record]
+    texts: Mapping[str, Text]
+    quotes: tuple[QuoteRef, ...]
+    marks: Mapping[str, Mapping[int, list[tuple[int, int]]]]
+    backlinks: Mapping[str, tuple[Backlink, ...]] = field(default_factory=dict)
+    participations: Mapping[str, tuple[Participation, ...]] = field(default_factory=dict)
+    parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    reported_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    quotes_by: Mapping[str, tuple[QuoteRef, ...]] = field(default_factory=dict)
+    quotes_at: Mapping[str, tuple[QuoteRef, ...]] = field(default_factory=dict)
+    memberships: Mapping[str, tuple[Membership, ...]] = field(default_factory=dict)
+    offices: Mapping[str, tuple[Office, ...]] = field(default_factory=dict)
+    located: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    suborganizations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    events_at: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    tagged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    related: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        return sorted((r for r in self.records.values() if r.kind == kind), key=sort_key)
+
+    def event(self, event_id: str) -> Event:
+        front = self.records[event_id].front
+        assert isinstance(front, Event)
+        return front
+
+
+def sort_key(record: Record) -> tuple[object, ...]:
+    """Events and sources by date, everything else by name; the id breaks ties."""
+    front = record.front
+    if isinstance(front, Event):
+        when = front.when
+    elif isinstance(front, Source):
+        when = front.published
+    else:
+        when = PartialDate(0)
+    return (KIND_ORDER.index(record.kind), when, record.name.casefold(), record.id)
+
+
+def event_date(corpus: Corpus, event_id: str) -> PartialDate:
+    return corpus.event(event_id).when
+
+
+def build(
+    records: Mapping[str, Record],
+    texts: Mapping[str, Text],
+    found: Mapping[tuple[str, int], Found],
+) -> Corpus:
+    ordered = dict(sorted(records.items()))
+    backlinks: dict[str, list[Backlink]] = defaultdict(list)
+    cooccur: Counter[tuple[str, str]] = Counter()
+    for record_id, text in sorted(texts.items()):
+        per_paragraph: dict[int, set[str]] = defaultdict(set)
+        for block, seg, offset in text.mentions():
+            if seg.target not in records or not block.number:
+                continue
+            sentence, at = sentence_at(block.plain, offset)
+            backlinks[seg.target].append(
+                Backlink(seg.target, record_id, block.number, sentence, at, " ".join(seg.plain.split()), seg.explicit)
+            )
+            per_paragraph[block.number].add(seg.target)
+        for ids in per_paragraph.values():
+            for a, b in combinations(sorted(ids), 2):
+                cooccur[(a, b)] += 1
+
+    quotes: list[QuoteRef] = []
+    marks: dict[str, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    quotes_by: dict[str, list[QuoteRef]] = defaultdict(list)
+    quotes_at: dict[str, list[QuoteRef]] = defaultdict(list)
+    participations: dict[str, list[Participation]] = defaultdict(list)
+    parts: dict[str, list[str]] = defaultdict(list)
+    reported_by: dict[str, list[str]] = defaultdict(list)
+    memberships: dict[str, list[Membership]] = defaultdict(list)
+    offices: dict[str, list[Office]] = defaultdict(list)
+    located: dict[str, list[str]] = defaultdict(list)
+    suborganizations: dict[str, list[str]] = defaultdict(list)
+    events_at: dict[str, list[str]] = defaultdict(list)
+    tagged: dict[str, list[str]] = defaultdict(list)
+
+    for record in ordered.values():
+        front = record.front
+        if isinstance(front, Source):
+            for event_id in front.reports:
+                reported_by[event_id].append(record.id)
+            for topic in front.topics:
+                tagged[topic].append(record.id)
+            for i, quote in enumerate(front.quotes):
+                where = found.get((record.id, i))
+                ref = QuoteRef(record.id, i, quote, where.first_paragraph if where else 0)
+                quotes.append(ref)
+                if where:
+                    for number, spans in where.spans.items():
+                        marks[record.id][number].extend(spans)
+                for by in quote.by:
+                    quotes_by[by].append(ref)
+                if quote.event:
+                    quotes_at[quote.event].append(ref)
+                for topic in quote.topics:
+                    if record.id not in tagged[topic]:
+                        tagged[topic].append(record.id)
+        elif isinstance(front, Event):
+            for participant in front.participants:
+                participations[participant.id].append(Participation(record.id, participant.role))
+            if front.part_of:
+                parts[front.part_of].append(record.id)
+            if front.place:
+                events_at[front.place].append(record.id)
+            for topic in front.topics:
+                tagged[topic].append(record.id)
+            ids = sorted({p.id for p in front.participants})
+            for a, b in combinations(ids, 2):
+                cooccur[(a, b)] += 1
+        elif isinstance(front, Organization):
+            for member in front.members:
+                memberships[member.id].append(_membership(record.id, member))
+                memberships[record.id].append(_membership(record.id, member))
+            if front.parent:
+                suborganizations[front.parent].append(record.id)
+            if front.country:
+                located[front.country].append(record.id)
+        elif isinstance(front, Person):
+            for role in front.roles:
+                if role.of:
+                    offices[role.of].append(Office(record.id, role))
+                offices[record.id].append(Office(record.id, role))
+        elif isinstance(front, Place) and front.country:
+            located[front.country].append(record.id)
+
+    related: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (a, b), count in cooccur.items():
+        if a in records and b in records:
+            related[a].append((b, count))
+            related[b].append((a, count))
+
+    def by_date(ids: list[str]) -> tuple[str, ...]:
+        return tuple(sorted(ids, key=lambda i: sort_key(records[i])))
+
+    return Corpus(
+        records=ordered,
+        texts=texts,
+        quotes=tuple(sorted(quotes, key=lambda q: (sort_key(records[q.source]), q.index))),
+        marks={k: dict(v) for k, v in marks.items()},
+        backlinks={
+            k: tuple(sorted(v, key=lambda b: (sort_key(records[b.source]), b.paragraph, b.at)))
+            for k, v in backlinks.items()
+        },
+        participations={
+            k: tuple(sorted(v, key=lambda p: (sort_key(records[p.event]), p.role or ""))) for k, v in participations.items()
+        },
+        parts={k: by_date(v) for k, v in parts.items()},
+        reported_by={k: by_date(v) for k, v in reported_by.items()},
+        quotes_by={k: tuple(v) for k, v in quotes_by.items()},
+        quotes_at={k: tuple(v) for k, v in quotes_at.items()},
+        memberships={
+            k: tuple(sorted(v, key=lambda m: (m.since or PartialDate(0), m.organization, m.member)))
+            for k, v in memberships.items()
+        },
+        offices={k: tuple(sorted(v, key=lambda o: (o.role.since or PartialDate(0), o.person))) for k, v in offices.items()},
+        located={k: tuple(sorted(v, key=lambda i: sort_key(records[i]))) for k, v in located.items()},
+        suborganizations={k: tuple(sorted(v)) for k, v in suborganizations.items()},
+        events_at={k: by_date(v) for k, v in events_at.items()},
+        tagged={k: tuple(sorted(v, key=lambda i: (records[i].kind, sort_key(records[i])))) for k, v in tagged.items()},
+        related={
+            k: tuple(sorted(v, key=lambda x: (-x[1], records[x[0]].name.casefold(), x[0]))[:12])
+            for k, v in related.items()
+        },
+    )
+
+
+def _membership(org: str, member: Member) -> Membership:
+    return Membership(org, member.id, member.since, member.until, member.role)

@@ -1,0 +1,227 @@
+"""Checking every reference against the corpus: ids in fields, ``[[id]]`` mentions, quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from generator.mentions import Matcher, Text, parse, resolve
+from generator.problems import Problem, error, suggestion, warning
+from generator.quotes import Found, closest_passage, find
+from generator.reading import ID_RE
+from generator.records import KIND_LABELS, Record
+from generator.schema import Event, Organization, Person, Place, Source
+
+ACTORS = ("countries", "organizations", "people")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One id given in a field, with the kinds it may name."""
+
+    loc: tuple[str | int, ...]
+    value: str
+    kinds: tuple[str, ...]
+
+
+def refs_of(record: Record) -> Iterator[Ref]:
+    """Every id-valued field of a record (``publisher`` and ``author`` excepted)."""
+    front = record.front
+    if isinstance(front, Organization):
+        for i, member in enumerate(front.members):
+            yield Ref(("members", i, "id"), member.id, ACTORS)
+        if front.parent:
+            yield Ref(("parent",), front.parent, ("organizations",))
+    if isinstance(front, Organization | Place) and front.country:
+        yield Ref(("country",), front.country, ("countries",))
+    if isinstance(front, Person):
+        for i, role in enumerate(front.roles):
+            if role.of:
+                yield Ref(("roles", i, "of"), role.of, ("countries", "organizations"))
+    if isinstance(front, Event):
+        if front.place:
+            yield Ref(("place",), front.place, ("places",))
+        for i, participant in enumerate(front.participants):
+            yield Ref(("participants", i, "id"), participant.id, ACTORS)
+        if front.part_of:
+            yield Ref(("part_of",), front.part_of, ("events",))
+    if isinstance(front, Event | Source):
+        for i, topic in enumerate(front.topics):
+            yield Ref(("topics", i), topic, ("topics",))
+    if isinstance(front, Source):
+        for i, event in enumerate(front.reports):
+            yield Ref(("reports", i), event, ("events",))
+        for i, quote in enumerate(front.quotes):
+            for j, by in enumerate(quote.by):
+                yield Ref(("quotes", i, "by", j) if len(quote.by) > 1 or _is_list(record, i) else ("quotes", i, "by"), by, ACTORS)
+            if quote.event:
+                yield Ref(("quotes", i, "event"), quote.event, ("events",))
+            for j, topic in enumerate(quote.topics):
+                yield Ref(("quotes", i, "topics", j), topic, ("topics",))
+
+
+def _is_list(record: Record, i: int) -> bool:
+    return ("quotes", i, "by", 0) in record.lines
+
+
+def _kinds_text(kinds: Iterable[str]) -> str:
+    names = [KIND_LABELS[k][0].lower() for k in kinds]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def check_ref(record: Record, ref: Ref, records: Mapping[str, Record], loc_text: str) -> Problem | None:
+    target = records.get(ref.value)
+    line = record.line_of(*ref.loc)
+    if target is None:
+        pool = [r.id for r in records.values() if r.kind in ref.kinds] or list(records)
+        hint = suggestion(ref.value, pool)
+        if not hint and not ID_RE.match(ref.value):
+            hint = " (ids are lower-case words joined by hyphens, like 'sergey-lavrov')"
+        return error(record.path, line, f"{loc_text}: unknown id '{ref.value}'{hint}")
+    if target.kind not in ref.kinds:
+        return error(
+            record.path,
+            line,
+            f"{loc_text}: '{ref.value}' is a {target.label.lower()} ({target.path}), "
+            f"but this field takes a {_kinds_text(ref.kinds)}",
+        )
+    return None
+
+
+def check_references(records: Mapping[str, Record]) -> list[Problem]:
+    from generator.schema import field_path
+
+    problems: list[Problem] = []
+    for record in records.values():
+        for ref in refs_of(record):
+            found = check_ref(record, ref, records, f"field '{field_path(ref.loc)}'")
+            if found:
+                problems.append(found)
+        front = record.front
+        if isinstance(front, Source):
+            for fld in ("publisher", "author"):
+                value = getattr(front, fld)
+                if value and value not in records and ID_RE.match(value):
+                    hint = suggestion(value, records)
+                    problems.append(
+                        warning(
+                            record.path,
+                            record.line_of(fld),
+                            f"field '{fld}': '{value}' is no record's id, so it is shown as plain text{hint}",
+                        )
+                    )
+                elif value in records and records[value].kind not in ("organizations", "people"):
+                    problems.append(
+                        error(
+                            record.path,
+                            record.line_of(fld),
+                            f"field '{fld}': '{value}' is a {records[value].label.lower()}, "
+                            "but this field takes an organization or a person",
+                        )
+                    )
+    problems.extend(_cycles(records, "events", "part_of"))
+    problems.extend(_cycles(records, "organizations", "parent"))
+    return problems
+
+
+def _cycles(records: Mapping[str, Record], kind: str, fld: str) -> list[Problem]:
+    problems = []
+    reported: set[str] = set()
+    for record in records.values():
+        if record.kind != kind or record.id in reported:
+            continue
+        chain = [record.id]
+        current: str | None = getattr(record.front, fld)
+        while current and current in records and records[current].kind == kind:
+            if current in chain:
+                cycle = chain[chain.index(current) :] + [current]
+                for member in cycle[:-1]:
+                    if member not in reported:
+                        reported.add(member)
+                        rec = records[member]
+                        problems.append(
+                            error(rec.path, rec.line_of(fld), f"field '{fld}' makes a cycle: {' → '.join(cycle)}")
+                        )
+                break
+            chain.append(current)
+            current = getattr(records[current].front, fld)
+    return problems
+
+
+def build_matcher(records: Mapping[str, Record]) -> Matcher:
+    return Matcher.build(
+        {r.id: r.aliases for r in records.values() if r.kind not in ("sources",)}
+    )
+
+
+def ambiguity_warnings(records: Mapping[str, Record], matcher: Matcher) -> list[Problem]:
+    problems = []
+    for surface, ids in sorted(matcher.ambiguous().items()):
+        for record_id in ids:
+            record = records[record_id]
+            others = ", ".join(i for i in ids if i != record_id)
+            problems.append(
+                warning(
+                    record.path,
+                    record.line_of("aliases") if surface not in (record.name,) else record.line_of("name"),
+                    f"'{surface}' names several records ({record_id}, {others}): it is not auto-linked; "
+                    f"use [[{record_id}|{surface}]] where it means this one",
+                )
+            )
+    return problems
+
+
+def link_texts(
+    records: Mapping[str, Record], matcher: Matcher
+) -> tuple[dict[str, Text], list[Problem]]:
+    """Every body parsed, its mentions resolved (auto-linked in sources), unknown ids reported."""
+    names = {r.id: r.name for r in records.values()}
+    texts: dict[str, Text] = {}
+    problems: list[Problem] = []
+    for record in records.values():
+        if not record.body.strip():
+            continue
+        auto = isinstance(record.front, Source) and record.front.autolink
+        text = resolve(parse(record.body, record.body_line), names, matcher if auto else None)
+        texts[record.id] = text
+        for _block, seg, _offset in text.mentions():
+            if seg.explicit and seg.target not in records:
+                if not seg.target:
+                    problems.append(error(record.path, seg.line, "empty mention '[[]]': write [[id]] or [[id|text]]", seg.column))
+                    continue
+                problems.append(
+                    error(
+                        record.path,
+                        seg.line,
+                        f"mention '{seg.raw}': unknown id '{seg.target}'{suggestion(seg.target, records)}",
+                        seg.column,
+                    )
+                )
+    return texts, problems
+
+
+def locate_quotes(
+    records: Mapping[str, Record], texts: Mapping[str, Text]
+) -> tuple[dict[tuple[str, int], Found], list[Problem]]:
+    found: dict[tuple[str, int], Found] = {}
+    problems: list[Problem] = []
+    for record in records.values():
+        if not isinstance(record.front, Source):
+            continue
+        text = texts.get(record.id, Text(()))
+        for i, quote in enumerate(record.front.quotes):
+            where = find(quote.text, text)
+            if where is None:
+                near = closest_passage(quote.text, text)
+                hint = f"; the closest passage is: {near}" if near else ""
+                problems.append(
+                    error(
+                        record.path,
+                        record.line_of("quotes", i, "text"),
+                        f"field 'quotes[{i}].text' does not occur in the text (white space and quotation-mark "
+                        f"style aside){hint}",
+                    )
+                )
+            else:
+                found[(record.id, i)] = where
+    return found, problems

@@ -1,0 +1,491 @@
+"""Texts as blocks of segments: ``[[id]]`` mentions, auto-linked names, safe Markdown out.
+
+A body (a source text, or an entity's curated prose) is split into blocks
+(paragraphs, headings, code, rules) and each block into segments (plain text,
+code spans, links, mentions). Everything the reader sees of a text is rebuilt
+from these segments, so nothing from the corpus reaches the page unexamined:
+
+- raw HTML is shown as text (``<`` becomes ``&lt;``);
+- attribute lists (``{: onclick=...}``) and reference links cannot form
+  (``{ } [ ]`` are escaped);
+- only ``http``, ``https`` and ``mailto`` links survive; others keep their text;
+- images are replaced by their text (the site loads nothing from outside).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import quote
+
+SegmentKind = Literal["text", "code", "link", "mention"]
+BlockKind = Literal["paragraph", "heading", "code", "rule"]
+
+_PUNCT = r"!-/:-@\[-`{-~"
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_RULE_RE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+
+_INLINE_RE = re.compile(
+    r"(?P<lit>\\\[\[)"
+    r"|(?P<esc>\\[" + _PUNCT + r"])"
+    r"|(?P<mention>\[\[(?P<mid>[^\[\]|\n]*)(?:\|(?P<mtext>[^\[\]\n]*))?\]\])"
+    r"|(?P<code>(?P<ticks>`+)(?P<ctext>.+?)(?P=ticks)(?!`))"
+    r"|(?P<image>!\[(?P<alt>[^\[\]\n]*)\]\((?P<iurl>[^()\s]*)(?:\s+\"[^\"\n]*\")?\))"
+    r"|(?P<link>\[(?P<ltext>[^\[\]]*)\]\(\s*<?(?P<url>[^()\s<>]*)>?(?:\s+\"[^\"\n]*\")?\s*\))"
+    r"|(?P<auto><(?P<aurl>(?:https?|mailto):[^\s<>]+)>)",
+    re.DOTALL,
+)
+_SAFE_SCHEMES = ("http", "https", "mailto")
+_TEXT_ESCAPE_RE = re.compile(r"\\<|\\[" + _PUNCT + r"]|[<{}\[\]]")
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a block: what it was in the file, what a reader sees, what it links to."""
+
+    kind: SegmentKind
+    raw: str
+    plain: str
+    target: str = ""  # a record id (mention) or a URL (link); empty for an unsafe link
+    explicit: bool = False
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    line: int
+    number: int = 0  # paragraph number for the anchor ``p-N``; 0 for code and rules
+    segments: tuple[Segment, ...] = ()
+    level: int = 0
+    code: str = ""
+
+    @property
+    def plain(self) -> str:
+        return "".join(s.plain for s in self.segments)
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.number}" if self.number else ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A parsed body."""
+
+    blocks: tuple[Block, ...]
+
+    def mentions(self) -> Iterable[tuple[Block, Segment, int]]:
+        """Every mention with its block and its offset in the block's plain text."""
+        for block in self.blocks:
+            offset = 0
+            for seg in block.segments:
+                if seg.kind == "mention":
+                    yield block, seg, offset
+                offset += len(seg.plain)
+
+    @property
+    def paragraphs(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.number)
+
+
+# --- plain text of raw Markdown ----------------------------------------------------------
+
+
+def _plain_map(raw: str) -> tuple[str, list[int]]:
+    """The reader's text of a raw run and, for each of its characters, the raw index.
+
+    Backslash escapes show their character; emphasis asterisks show nothing.
+    """
+    chars: list[str] = []
+    index: list[int] = []
+    i = 0
+    n = len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == "\\" and i + 1 < n and re.match(r"[" + _PUNCT + r"]", raw[i + 1]):
+            chars.append(raw[i + 1])
+            index.append(i)
+            i += 2
+            continue
+        if ch == "*":
+            i += 1
+            continue
+        chars.append(ch)
+        index.append(i)
+        i += 1
+    return "".join(chars), index
+
+
+def plain_of(raw: str) -> str:
+    return _plain_map(raw)[0]
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def parse(body: str, first_line: int = 1) -> Text:
+    """Split a Markdown body into blocks and segments. Never fails."""
+    lines = body.split("\n")
+    blocks: list[Block] = []
+    number = 0
+    i = 0
+    para: list[str] = []
+    para_start = 0
+
+    def flush() -> None:
+        nonlocal para, number
+        if para:
+            number += 1
+            start_line = first_line + para_start
+            blocks.append(Block("paragraph", start_line, number, _inline("\n".join(para), start_line)))
+            para = []
+
+    while i < len(lines):
+        line = lines[i]
+        fence = _FENCE_RE.match(line)
+        if fence:
+            flush()
+            marker = fence.group(1)
+            j = i + 1
+            while j < len(lines) and not lines[j].strip().startswith(marker[0] * len(marker)):
+                j += 1
+            blocks.append(Block("code", first_line + i, code="\n".join(lines[i + 1 : j])))
+            i = j + 1
+            continue
+        if not line.strip():
+            flush()
+            i += 1
+            continue
+        if para and _SETEXT_RE.match(line):
+            level = 1 if line.strip().startswith("=") else 2
+            text = "\n".join(para)
+            start_line = first_line + para_start
+            para = []
+            number += 1
+            blocks.append(Block("heading", start_line, number, _inline(text, start_line, mentions_only=True), level))
+            i += 1
+            continue
+        heading = _HEADING_RE.match(line)
+        if heading:
+            flush()
+            number += 1
+            blocks.append(
+                Block(
+                    "heading",
+                    first_line + i,
+                    number,
+                    _inline(heading.group(2), first_line + i),
+                    len(heading.group(1)),
+                )
+            )
+            i += 1
+            continue
+        if _RULE_RE.match(line):
+            flush()
+            blocks.append(Block("rule", first_line + i))
+            i += 1
+            continue
+        if not para and (line.startswith("    ") or line.startswith("\t")):
+            j = i
+            while j < len(lines) and (lines[j].startswith(("    ", "\t")) or not lines[j].strip()):
+                j += 1
+            code_lines = [ln[4:] if ln.startswith("    ") else ln.lstrip("\t") for ln in lines[i:j]]
+            while code_lines and not code_lines[-1].strip():
+                code_lines.pop()
+            blocks.append(Block("code", first_line + i, code="\n".join(code_lines)))
+            i = j
+            continue
+        if not para:
+            para_start = i
+        para.append(line)
+        i += 1
+    flush()
+    return Text(tuple(blocks))
+
+
+def _inline(raw: str, first_line: int, mentions_only: bool = False) -> tuple[Segment, ...]:
+    segments: list[Segment] = []
+    pos = 0
+
+    def where(offset: int) -> tuple[int, int]:
+        before = raw[:offset]
+        return first_line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1
+
+    def text(upto: int) -> None:
+        if upto > pos:
+            chunk = raw[pos:upto]
+            line, column = where(pos)
+            segments.append(Segment("text", chunk, plain_of(chunk), line=line, column=column))
+
+    for m in _INLINE_RE.finditer(raw):
+        kind = m.lastgroup
+        if kind in ("lit", "esc"):
+            continue  # stays inside the surrounding text run
+        text(m.start())
+        line, column = where(m.start())
+        if kind == "mention":
+            target = (m.group("mid") or "").strip()
+            shown = m.group("mtext")
+            segments.append(
+                Segment("mention", m.group(0), (shown if shown is not None else ""), target, True, line, column)
+            )
+        elif kind == "code":
+            segments.append(Segment("code", m.group(0), m.group("ctext"), line=line, column=column))
+        elif kind == "image":
+            alt = m.group("alt")
+            segments.append(Segment("text", _escape_all(alt), alt, line=line, column=column))
+        elif kind == "link":
+            label = m.group("ltext")
+            url = _safe_url(m.group("url"))
+            segments.append(Segment("link", label, plain_of(label), url, line=line, column=column))
+        elif kind == "auto":
+            url = _safe_url(m.group("aurl"))
+            segments.append(Segment("link", _escape_all(m.group("aurl")), m.group("aurl"), url, line=line, column=column))
+        pos = m.end()
+    text(len(raw))
+    return tuple(segments)
+
+
+def _safe_url(url: str) -> str:
+    """The URL if it is a plain http, https or mailto address, else an empty string."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
+    scheme = cleaned.split(":", 1)[0].lower() if ":" in cleaned else ""
+    if scheme not in _SAFE_SCHEMES:
+        return ""
+    return quote(cleaned, safe=":/?#@!$&'*+,;=%~-._")
+
+
+# --- auto-linking --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Finds the names and aliases of records in text: whole words, longest first."""
+
+    pattern: re.Pattern[str] | None
+    targets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, names: Mapping[str, Iterable[str]]) -> Matcher:
+        """``names`` maps a record id to the names it is known by."""
+        targets: dict[str, set[str]] = {}
+        for record_id, surfaces in names.items():
+            for surface in surfaces:
+                key = " ".join(surface.split())
+                if key:
+                    targets.setdefault(key, set()).add(record_id)
+        if not targets:
+            return cls(None, {})
+        ordered = sorted(targets, key=lambda s: (-len(s), s))
+        alternation = "|".join(r"\s+".join(re.escape(w) for w in s.split(" ")) for s in ordered)
+        pattern = re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)")
+        return cls(pattern, {k: tuple(sorted(v)) for k, v in targets.items()})
+
+    def ambiguous(self) -> dict[str, tuple[str, ...]]:
+        return {k: v for k, v in self.targets.items() if len(v) > 1}
+
+
+def resolve(text: Text, names: Mapping[str, str], matcher: Matcher | None = None) -> Text:
+    """Give ``[[id]]`` mentions the record's name as their text, and, with a matcher,
+    turn every unambiguous name or alias in paragraph text into a mention."""
+    blocks = []
+    for block in text.blocks:
+        link_names = matcher is not None and matcher.pattern is not None and block.kind == "paragraph"
+        segments: list[Segment] = []
+        for seg in block.segments:
+            if seg.kind == "mention" and seg.explicit and not seg.plain:
+                segments.append(replace(seg, plain=names.get(seg.target, seg.target)))
+            elif seg.kind == "text" and link_names:
+                assert matcher is not None
+                segments.extend(_link_names(seg, matcher))
+            else:
+                segments.append(seg)
+        blocks.append(replace(block, segments=tuple(segments)))
+    return Text(tuple(blocks))
+
+
+def _link_names(seg: Segment, matcher: Matcher) -> list[Segment]:
+    assert matcher.pattern is not None
+    out: list[Segment] = []
+    pos = 0
+    raw = seg.raw
+    for m in matcher.pattern.finditer(raw):
+        ids = matcher.targets.get(" ".join(m.group(0).split()), ())
+        if len(ids) != 1:
+            continue  # ambiguous: left as text, reported where the alias is declared
+        if m.start() > pos:
+            chunk = raw[pos : m.start()]
+            out.append(replace(seg, raw=chunk, plain=plain_of(chunk)))
+        out.append(Segment("mention", m.group(0), plain_of(m.group(0)), ids[0], False, seg.line, seg.column))
+        pos = m.end()
+    if pos == 0:
+        return [seg]
+    if pos < len(raw):
+        chunk = raw[pos:]
+        out.append(replace(seg, raw=chunk, plain=plain_of(chunk)))
+    return out
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+
+def sentence_at(plain: str, offset: int, limit: int = 400) -> tuple[str, int]:
+    """The sentence of ``plain`` that holds ``offset``, white space folded, and the
+    offset's position in it. Long sentences are cut around the offset with ellipses."""
+    start = 0
+    end = len(plain)
+    for m in _SENTENCE_END_RE.finditer(plain):
+        if m.end() <= offset:
+            start = m.end()
+        elif m.start() >= offset:
+            end = m.start() + len(m.group(0).rstrip())
+            break
+    sentence = plain[start:end]
+    local = offset - start
+    lead = " ".join(sentence[:local].split())
+    if sentence[:local][-1:].isspace() and lead:
+        lead += " "
+    tail = " ".join(sentence[local:].split())
+    if sentence[local:][:1].isspace() and tail:
+        tail = " " + tail
+    if len(lead) > limit // 2:
+        cut = lead[-(limit // 2) :]
+        lead = "… " + cut[cut.find(" ") + 1 :] if " " in cut else "… " + cut
+    if len(tail) > limit // 2:
+        cut = tail[: limit // 2]
+        tail = (cut[: cut.rfind(" ")] if " " in cut else cut) + " …"
+    return lead + tail, len(lead)
+
+
+# --- Markdown out --------------------------------------------------------------------------
+
+_MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text as inert Markdown: every special character escaped, no HTML."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _MD_SPECIAL_RE.sub(r"\\\1", text)
+    text = re.sub(r"^(\s*)(\d+)\.", r"\1\2\\.", text, flags=re.MULTILINE)
+    text = re.sub(r"^(\s*)-", r"\1\\-", text, flags=re.MULTILINE)
+    return text
+
+
+def _escape_all(text: str) -> str:
+    return escape_markdown(text)
+
+
+def _escape_raw(raw: str) -> str:
+    """Raw text Markdown with its emphasis kept, but no HTML, attribute list or link syntax."""
+
+    def sub(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if s == "\\<" or s == "<":
+            return "&lt;"
+        if s.startswith("\\"):
+            return s
+        return "\\" + s
+
+    return _TEXT_ESCAPE_RE.sub(sub, raw)
+
+
+LinkFor = Callable[[str], "str | None"]
+
+
+def render(
+    text: Text,
+    link: LinkFor,
+    *,
+    marks: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    heading_shift: int = 1,
+    anchors: bool = True,
+) -> str:
+    """The body as safe Markdown: mentions linked through ``link`` (a record id → a link
+    destination, or ``None`` to show the text only), ``marks`` (block number → plain
+    offset ranges) highlighted, each paragraph given its ``p-N`` anchor."""
+    out: list[str] = []
+    for block in text.blocks:
+        if block.kind == "code":
+            out.append("\n".join("    " + ln if ln.strip() else "" for ln in block.code.split("\n")) or "    ")
+            continue
+        if block.kind == "rule":
+            out.append("* * *")
+            continue
+        spans = sorted((marks or {}).get(block.number, ()))
+        body = _render_segments(block.segments, link, spans)
+        anchor = f" {{ #{block.anchor} }}" if anchors and block.anchor else ""
+        if block.kind == "heading":
+            level = min(6, block.level + heading_shift)
+            out.append("#" * level + " " + " ".join(body.split("\n")) + anchor)
+        else:
+            body = re.sub(r"^(\s*)#", r"\1\\#", body, flags=re.MULTILINE)
+            out.append(body + (f"\n{{ #{block.anchor} }}" if anchors and block.anchor else ""))
+    return "\n\n".join(out) + "\n"
+
+
+def _render_segments(
+    segments: Sequence[Segment], link: LinkFor, spans: Sequence[tuple[int, int]]
+) -> str:
+    # Positions (in the block's plain text) where a <mark> opens or closes.
+    events: list[tuple[int, str]] = []
+    for start, end in spans:
+        events.append((start, "<mark>"))
+        events.append((end, "</mark>"))
+    events.sort(key=lambda e: (e[0], e[1] == "<mark>"))
+    parts: list[str] = []
+    offset = 0
+    for seg in segments:
+        seg_end = offset + len(seg.plain)
+        inside = [e for e in events if offset <= e[0] < seg_end or (e[0] == seg_end and e[1] == "</mark>" and seg_end == offset)]
+        if seg.kind == "text" and inside:
+            parts.append(_render_text_with_marks(seg.raw, offset, inside))
+        else:
+            opening = [e for e in inside if e[1] == "<mark>"]
+            closing = [e for e in inside if e[1] == "</mark>" and e[0] > offset]
+            parts.extend(tag for _, tag in opening)
+            parts.append(_render_segment(seg, link))
+            parts.extend(tag for _, tag in closing)
+            if seg.kind != "text":
+                # a closing mark at this segment's start belongs before it
+                early = [e for e in inside if e[1] == "</mark>" and e[0] == offset]
+                if early:
+                    parts.insert(len(parts) - 1 - len(closing), "</mark>" * len(early))
+        events = [e for e in events if e not in inside]
+        offset = seg_end
+    parts.extend(tag for _, tag in events)  # marks that end at the very end
+    return "".join(parts)
+
+
+def _render_text_with_marks(raw: str, offset: int, events: list[tuple[int, str]]) -> str:
+    plain, index = _plain_map(raw)
+    pieces: list[str] = []
+    last = 0
+    for pos, tag in events:
+        local = pos - offset
+        cut = index[local] if local < len(index) else len(raw)
+        pieces.append(_escape_raw(raw[last:cut]))
+        pieces.append(tag)
+        last = cut
+    pieces.append(_escape_raw(raw[last:]))
+    return "".join(pieces)
+
+
+def _render_segment(seg: Segment, link: LinkFor) -> str:
+    if seg.kind == "text":
+        return _escape_raw(seg.raw)
+    if seg.kind == "code":
+        return seg.raw
+    if seg.kind == "link":
+        label = _escape_raw(seg.raw)
+        return f"[{label}]({seg.target})" if seg.target else label
+    # a mention
+    shown = escape_markdown(" ".join(seg.plain.split())) if seg.explicit else _escape_raw(seg.raw)
+    destination = link(seg.target)
+    return f"[{shown}]({destination})" if destination else shown

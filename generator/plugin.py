@@ -1,0 +1,96 @@
+"""The MkDocs adapter: runs the core, adds its pages as generated files, watches the corpus.
+
+Nothing is written into ``docs_dir``. The corpus is checked in ``on_pre_build``,
+before MkDocs cleans ``site/``, so a corpus with errors leaves the last built
+site as it was. While serving, a broken corpus keeps the last good pages and
+shows the problems at the top of every page.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.mentions import escape_markdown
+from generator.problems import Problem
+from generator.site import generate
+
+log = logging.getLogger("mkdocs.plugins.corpus")
+
+LISTED = {"index.md", "timeline.md", "quotes.md"}  # pages the nav may list; records are reached from indexes
+
+
+class CorpusConfig(base.Config):
+    content = c.Type(str, default="content")
+    templates = c.Type(str, default="templates")
+    warnings_fail = c.Type(bool, default=False)
+
+
+class CorpusPlugin(BasePlugin[CorpusConfig]):
+    def __init__(self) -> None:
+        self.serving = False
+        self.last_good: dict[str, str] = {}
+        self.pages: dict[str, str] = {}
+        self.problems: list[Problem] = []
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance across rebuilds of `mkdocs serve`.
+        self.serving = command == "serve"
+
+    def _paths(self, config: MkDocsConfig) -> tuple[Path, Path, Path]:
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        return root, root / self.config.content, root / self.config.templates
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        root, content, templates = self._paths(config)
+        result = generate(content, templates, shown_base=root)
+        self.problems = list(result.problems)
+        for problem in result.warnings:
+            (log.warning if self.config.warnings_fail else log.info)(problem.format())
+        if result.ok:
+            self.pages = dict(result.pages)
+            self.last_good = self.pages
+            return
+        listing = "\n".join(p.format() for p in result.errors)
+        if not self.serving:
+            raise PluginError(
+                f"the corpus has {len(result.errors)} error(s); the site was not rebuilt:\n{listing}"
+            )
+        for problem in result.errors:
+            log.error(problem.format())
+        banner = _banner(result.errors)
+        base_pages = self.last_good or {"index.md": "# The corpus has errors\n"}
+        self.pages = {path: banner + md for path, md in base_pages.items()}
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for path, markdown in self.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            inclusion = InclusionLevel.UNDEFINED
+            if path not in LISTED and not path.endswith("/index.md"):
+                inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+        return files
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        _root, content, templates = self._paths(config)
+        server.watch(str(content))
+        server.watch(str(templates))
+        return server
+
+
+def _banner(problems: list[Problem]) -> str:
+    lines = [f'!!! failure "The corpus has {len(problems)} error(s): showing the last good pages"', ""]
+    for problem in problems[:50]:
+        lines.append(f"    - `{problem.path}:{problem.line}:{problem.column}` {escape_markdown(problem.message)}")
+    lines.append("")
+    return "\n".join(lines) + "\n"

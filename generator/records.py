@@ -1,0 +1,91 @@
+"""Typed, frozen records: a validated front matter with where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.reading import Document, Location
+from generator.schema import (
+    Country,
+    Entity,
+    Event,
+    Front,
+    Organization,
+    Person,
+    Place,
+    Source,
+    Topic,
+)
+
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "sources": ("Source", "Sources"),
+    "events": ("Event", "Events"),
+    "countries": ("Country", "Countries"),
+    "organizations": ("Organization", "Organizations"),
+    "people": ("Person", "People"),
+    "places": ("Place", "Places"),
+    "topics": ("Topic", "Topics"),
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: str
+    id: str
+    path: str
+    front: Front
+    body: str = field(repr=False)
+    body_line: int
+    lines: dict[Location, int] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_document(cls, doc: Document, front: Front) -> Record:
+        return cls(doc.kind, doc.id, doc.path, front, doc.body, doc.body_line, doc.lines)
+
+    def line_of(self, *loc: str | int) -> int:
+        key: Location = tuple(loc)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return 1
+
+    @property
+    def name(self) -> str:
+        return self.front.name
+
+    @property
+    def summary(self) -> str | None:
+        return self.front.summary
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every name this record is known by in texts, the display name first."""
+        front = self.front
+        names: list[str] = [] if isinstance(front, Source) else [front.name]
+        if isinstance(front, Entity | Event):
+            names.extend(front.aliases)
+        if isinstance(front, Organization) and front.short:
+            names.append(front.short)
+        return tuple(dict.fromkeys(names))
+
+    @property
+    def page(self) -> str:
+        """The Markdown file of its page, relative to the docs folder."""
+        return f"{self.kind}/{self.id}.md"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind][0]
+
+
+__all__ = [
+    "Country",
+    "Event",
+    "Organization",
+    "Person",
+    "Place",
+    "Record",
+    "Source",
+    "Topic",
+]

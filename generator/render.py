@@ -1,0 +1,185 @@
+"""The Jinja2 environment that turns page specs into Markdown.
+
+Every ``{{ value }}`` is escaped for Markdown unless it is :class:`Markup`, which
+only this module's filters produce (links, rendered texts). A field from the
+corpus therefore cannot inject Markdown, HTML, attribute lists or links.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.corpus import Backlink, Corpus
+from generator.dates import PartialDate, human_span
+from generator.mentions import escape_markdown, render
+from generator.pages import PageSpec
+from generator.problems import Problem, error
+from generator.records import KIND_LABELS, Record
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """The link from one generated page to another (``countries/iran.md`` style)."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def _finalize(value: Any) -> Markup:
+    """Applied to every ``{{ value }}``: Markdown-escape anything that is not Markup.
+
+    With ``autoescape`` on, Jinja then leaves the returned Markup alone, and macros
+    return Markup, so their output is not escaped twice."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, PartialDate):
+        return Markup(escape_markdown(value.human()))
+    return Markup(escape_markdown(str(value)))
+
+
+def flag(iso2: str) -> str:
+    """The flag emoji of an ISO alpha-2 code (regional indicator letters)."""
+    if len(iso2) != 2 or not iso2.isalpha():
+        return ""
+    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in iso2.upper())
+
+
+def _title_attr(record: Record) -> str:
+    summary = record.summary or record.label
+    return summary.replace('"', "'").replace("\\", "/").replace("\n", " ")
+
+
+class Renderer:
+    """Renders :class:`PageSpec` objects for one corpus."""
+
+    def __init__(self, templates: Path, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=True,
+            finalize=_finalize,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            link=self.link,
+            url=self.url,
+            text=self.text,
+            sentence=self.sentence,
+            date=lambda d: d.human() if d else "",
+            span=lambda start, end=None: human_span(start, end),
+            flag=flag,
+            kind_label=lambda kind, plural=False: KIND_LABELS[kind][1 if plural else 0],
+            md=lambda s: Markup(escape_markdown(str(s))),
+            cell=lambda s: Markup(escape_markdown(" ".join(str(s).split()))),
+        )
+        self.env.globals.update(corpus=corpus, records=corpus.records)
+
+    # -- filters --------------------------------------------------------------------------
+
+    @jinja2.pass_context
+    def url(self, ctx: jinja2.runtime.Context, target: str, anchor: str = "") -> Markup:
+        page = self.corpus.records[target].page if target in self.corpus.records else target
+        href = relative(ctx["page_path"], page)
+        return Markup(href + (f"#{anchor}" if anchor else ""))
+
+    @jinja2.pass_context
+    def link(
+        self, ctx: jinja2.runtime.Context, target: str, text: str | None = None, anchor: str = ""
+    ) -> Markup:
+        """``[Name](../kind/id.md "summary")``; plain text for a name that has no record."""
+        record = self.corpus.records.get(target)
+        if record is None:
+            return Markup(escape_markdown(text or target))
+        shown = escape_markdown(text if text is not None else record.name)
+        href = relative(ctx["page_path"], record.page) + (f"#{anchor}" if anchor else "")
+        return Markup(f'[{shown}]({href} "{escape_markdown(_title_attr(record))}")')
+
+    @jinja2.pass_context
+    def text(self, ctx: jinja2.runtime.Context, record_id: str, marks: bool = False) -> Markup:
+        body = self.corpus.texts.get(record_id)
+        if body is None:
+            return Markup("")
+        page = ctx["page_path"]
+        records = self.corpus.records
+
+        def link_for(target: str) -> str | None:
+            rec = records.get(target)
+            if rec is None:
+                return None
+            if rec.page == page:
+                return None  # a page does not link to itself
+            return f'{relative(page, rec.page)} "{escape_markdown(_title_attr(rec))}"'
+
+        spans = self.corpus.marks.get(record_id, {}) if marks else None
+        return Markup(render(body, link_for, marks=spans))
+
+    def sentence(self, backlink: Backlink) -> Markup:
+        before = backlink.sentence[: backlink.at]
+        shown = backlink.sentence[backlink.at : backlink.at + len(backlink.shown)]
+        after = backlink.sentence[backlink.at + len(backlink.shown) :]
+        return Markup(
+            escape_markdown(before) + "**" + escape_markdown(shown) + "**" + escape_markdown(after)
+        )
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def render_page(self, spec: PageSpec) -> tuple[str | None, list[Problem]]:
+        context: dict[str, Any] = {"page_path": spec.path, "title": spec.title, **spec.context}
+        try:
+            template = self.env.get_template(spec.template)
+            return template.render(context), []
+        except jinja2.TemplateSyntaxError as exc:
+            return None, [error(_template_path(exc.filename, exc.name), exc.lineno or 1, f"template syntax: {exc.message}")]
+        except jinja2.TemplateNotFound as exc:
+            return None, [error(f"templates/{exc.name}", 1, f"template not found (needed for {spec.path})")]
+        except jinja2.UndefinedError as exc:
+            return None, [error(f"templates/pages/{spec.template}", _template_line(exc, spec.template), f"template: {exc.message} (while writing {spec.path})")]
+        except Exception as exc:  # a template bug must not show a traceback to an author
+            return None, [error(f"templates/pages/{spec.template}", _template_line(exc, spec.template), f"template failed: {exc} (while writing {spec.path})")]
+
+
+def _template_path(filename: str | None, name: str | None) -> str:
+    if filename:
+        parts = Path(filename).parts
+        if "templates" in parts:
+            return "/".join(parts[parts.index("templates") :])
+        return filename
+    return f"templates/pages/{name}"
+
+
+def _template_line(exc: BaseException, template: str) -> int:
+    tb = exc.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(template):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render_all(templates: Path, corpus: Corpus, specs: list[PageSpec]) -> tuple[dict[str, str], list[Problem]]:
+    renderer = Renderer(templates, corpus)
+    pages: dict[str, str] = {}
+    problems: list[Problem] = []
+    seen_templates: set[str] = set()
+    for spec in specs:
+        markdown, found = renderer.render_page(spec)
+        if found:
+            if spec.template not in seen_templates:  # one report per broken template
+                problems.extend(found)
+                seen_templates.add(spec.template)
+            continue
+        assert markdown is not None
+        pages[spec.path] = markdown
+    return pages, problems
+
+
+__all__ = ["Mapping", "Renderer", "relative", "render_all"]
