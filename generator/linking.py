@@ -10,7 +10,7 @@ from generator.problems import Problem, error, suggestion, warning
 from generator.quotes import Found, closest_passage, find
 from generator.reading import ID_RE
 from generator.records import KIND_LABELS, Record
-from generator.schema import Event, Organization, Person, Place, Source
+from generator.schema import Event, Organization, Person, Place, Source, field_path
 
 ACTORS = ("countries", "organizations", "people")
 
@@ -88,12 +88,14 @@ def check_ref(record: Record, ref: Ref, records: Mapping[str, Record], loc_text:
     return None
 
 
-def check_references(records: Mapping[str, Record]) -> list[Problem]:
-    from generator.schema import field_path
-
+def check_references(records: Mapping[str, Record], broken: frozenset[str] = frozenset()) -> list[Problem]:
+    """Problems of every id-valued field. Ids in ``broken`` (files that exist but did not
+    validate) are not reported again as unknown."""
     problems: list[Problem] = []
     for record in records.values():
         for ref in refs_of(record):
+            if ref.value in broken:
+                continue
             found = check_ref(record, ref, records, f"field '{field_path(ref.loc)}'")
             if found:
                 problems.append(found)
@@ -172,7 +174,7 @@ def ambiguity_warnings(records: Mapping[str, Record], matcher: Matcher) -> list[
 
 
 def link_texts(
-    records: Mapping[str, Record], matcher: Matcher
+    records: Mapping[str, Record], matcher: Matcher, broken: frozenset[str] = frozenset()
 ) -> tuple[dict[str, Text], list[Problem]]:
     """Every body parsed, its mentions resolved (auto-linked in sources), unknown ids reported."""
     names = {r.id: r.name for r in records.values()}
@@ -185,7 +187,7 @@ def link_texts(
         text = resolve(parse(record.body, record.body_line), names, matcher if auto else None)
         texts[record.id] = text
         for _block, seg, _offset in text.mentions():
-            if seg.explicit and seg.target not in records:
+            if seg.explicit and seg.target not in records and seg.target not in broken:
                 if not seg.target:
                     problems.append(error(record.path, seg.line, "empty mention '[[]]': write [[id]] or [[id|text]]", seg.column))
                     continue

@@ -53,11 +53,12 @@ class Document:
 
     def line_of(self, loc: Location) -> int:
         """The line of a field (``("members", 2, "id")``), or of its nearest parent."""
-        while loc:
+        while True:
             if loc in self.lines:
                 return self.lines[loc]
+            if not loc:
+                return 1
             loc = loc[:-1]
-        return 1
 
 
 def slugify(text: str) -> str:
@@ -197,6 +198,11 @@ def parse_text(kind: str, stem: str, shown: str, text: str) -> tuple[Document | 
         return None, [error(shown, 1, "the front matter is not closed: add a '---' line after it")]
     front = "\n".join(lines[1:end])
     try:
+        if "*" in front:  # find alias uses where they stand, before they are resolved
+            for event in yaml.parse(front, Loader=_Loader):
+                if isinstance(event, yaml.AliasEvent):
+                    line = event.start_mark.line + 2
+                    return None, [error(shown, line, "YAML anchors and aliases (&name, *name) are not supported")]
         node = yaml.compose(front, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -44,11 +44,12 @@ class Record:
 
     def line_of(self, *loc: str | int) -> int:
         key: Location = tuple(loc)
-        while key:
+        while True:
             if key in self.lines:
                 return self.lines[key]
+            if not key:
+                return 1
             key = key[:-1]
-        return 1
 
     @property
     def name(self) -> str:

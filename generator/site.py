@@ -38,20 +38,28 @@ class Generated:
         return [p for p in self.problems if p.severity.value == "warning"]
 
 
-def load(content: Path, shown_base: Path | None = None) -> tuple[dict[str, Record], list[Problem]]:
-    """Read and validate every record; ids checked for uniqueness across kinds."""
+def load(
+    content: Path, shown_base: Path | None = None
+) -> tuple[dict[str, Record], set[str], list[Problem]]:
+    """Read and validate every record; ids checked for uniqueness across kinds.
+
+    Returns the valid records, the ids of files that exist but did not validate (so
+    references to them are not reported a second time), and the problems."""
     base = shown_base if shown_base is not None else content.parent
     files, problems = find_files(content, base)
     records: dict[str, Record] = {}
+    broken: set[str] = set()
     for kind, path in files:
         shown = display_path(path, base)
         doc, found = read_document(kind, path, shown)
         problems.extend(found)
         if doc is None:
+            broken.add(path.name[: -len(".md")])
             continue
         front, found = validate(doc)
         problems.extend(found)
         if front is None:
+            broken.add(doc.id)
             continue
         if doc.id in records:
             first = records[doc.id]
@@ -60,14 +68,15 @@ def load(content: Path, shown_base: Path | None = None) -> tuple[dict[str, Recor
             )
             continue
         records[doc.id] = Record.from_document(doc, front)
-    return records, problems
+    return records, broken - set(records), problems
 
 
-def link(records: Mapping[str, Record]) -> tuple[Corpus, list[Problem]]:
-    problems = linking.check_references(records)
+def link(records: Mapping[str, Record], broken: set[str] | None = None) -> tuple[Corpus, list[Problem]]:
+    known_broken = frozenset(broken or ())
+    problems = linking.check_references(records, known_broken)
     matcher = linking.build_matcher(records)
     problems.extend(linking.ambiguity_warnings(records, matcher))
-    texts, found = linking.link_texts(records, matcher)
+    texts, found = linking.link_texts(records, matcher, known_broken)
     problems.extend(found)
     quotes, found = linking.locate_quotes(records, texts)
     problems.extend(found)
@@ -76,8 +85,8 @@ def link(records: Mapping[str, Record]) -> tuple[Corpus, list[Problem]]:
 
 def check(content: Path, shown_base: Path | None = None) -> tuple[Corpus | None, list[Problem]]:
     """Everything but rendering: the linked corpus (if it loaded) and all problems."""
-    records, problems = load(content, shown_base)
-    corpus, found = link(records)
+    records, broken, problems = load(content, shown_base)
+    corpus, found = link(records, broken)
     problems.extend(found)
     return corpus, sorted_problems(problems)
 

@@ -1,0 +1,72 @@
+"""Shared fixtures: building real sites with MkDocs from the seed corpus or a fixture corpus."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def write_config(tmp: Path, content: Path, templates: Path | None = None) -> Path:
+    """A copy of the project's mkdocs.yml that reads ``content`` and writes into ``tmp``."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(ROOT / "templates" / "assets")
+    config["theme"]["custom_dir"] = str(ROOT / "templates" / "theme")
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "corpus" in plugin:
+            plugin["corpus"]["content"] = str(content)
+            plugin["corpus"]["templates"] = str(templates or ROOT / "templates")
+    path = tmp / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def build_site(tmp: Path, content: Path) -> Path:
+    site = tmp / "site"
+    result = mkdocs_build(write_config(tmp, content), site)
+    if result.returncode != 0:
+        raise AssertionError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
+    return site
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed corpus (content/) built by `mkdocs build --strict` with the project's mkdocs.yml."""
+    return build_site(tmp_path_factory.mktemp("seed"), ROOT / "content")
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixture corpus built by `mkdocs build --strict`."""
+    return build_site(tmp_path_factory.mktemp("small"), FIXTURES / "small" / "content")
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Iterator[Path]:
+    """An empty corpus folder with all kind folders, for tests that write records."""
+    content = tmp_path / "content"
+    for kind in ("sources", "events", "countries", "organizations", "people", "places", "topics"):
+        (content / kind).mkdir(parents=True)
+    yield content
+    shutil.rmtree(content, ignore_errors=True)

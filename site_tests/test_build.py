@@ -1,0 +1,149 @@
+"""Real `mkdocs build --strict` runs: the seed site, the fixture site, failed builds, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_tests.bad_inputs import CASES, Case, write_case
+from site_tests.conftest import FIXTURES, ROOT, build_site, mkdocs_build, write_config
+from site_tests.links import broken_links
+from site_tests.safety import live_content
+
+KINDS = ("sources", "events", "countries", "organizations", "people", "places", "topics")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_seed_site_has_every_page(seed_site: Path) -> None:
+    for kind in KINDS:
+        assert (seed_site / kind / "index.html").exists(), kind
+        for record in (ROOT / "content" / kind).glob("*.md"):
+            assert (seed_site / kind / record.stem / "index.html").exists(), record
+    for page in ("index.html", "timeline/index.html", "quotes/index.html", "search/search_index.json"):
+        assert (seed_site / page).exists(), page
+
+
+def test_seed_site_links_resolve(seed_site: Path) -> None:
+    assert broken_links(seed_site) == []
+
+
+def test_small_site_links_resolve(small_site: Path) -> None:
+    assert broken_links(small_site) == []
+
+
+@pytest.mark.parametrize("site_name", ["seed_site", "small_site"])
+def test_nothing_loads_from_outside(site_name: str, request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue(site_name)
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html, page
+        for tag in ('<script src="http', '<link rel="stylesheet" href="http', "<img src=\"http"):
+            assert tag not in html, (page, tag)
+
+
+def test_hostile_text_stays_inert(small_site: Path) -> None:
+    html = (small_site / "sources" / "tehran-meeting" / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article") : html.index("</article>")]
+    assert live_content(article) == []
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
+
+
+def test_quote_is_highlighted_and_anchored(small_site: Path) -> None:
+    html = (small_site / "sources" / "tehran-meeting" / "index.html").read_text(encoding="utf-8")
+    assert '<p id="p-2">“<mark>We once again call on Afghanistan’s neighbours to act</mark>,”' in html
+    person = (small_site / "people" / "sergey-lavrov" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../sources/tehran-meeting/#p-2"' in person
+
+
+def test_month_precision_is_kept(small_site: Path) -> None:
+    html = (small_site / "events" / "sco-2021" / "index.html").read_text(encoding="utf-8")
+    assert "September 2021" in html
+    assert "1 September 2021" not in html
+
+
+def test_builds_are_reproducible(tmp_path: Path) -> None:
+    content = FIXTURES / "small" / "content"
+    first = build_site(tmp_path / "a", content) if (tmp_path / "a").mkdir() is None else None
+    second = build_site(tmp_path / "b", content) if (tmp_path / "b").mkdir() is None else None
+    assert first is not None and second is not None
+    assert tree_digest(first) == tree_digest(second)
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A site built from a valid corpus; failed builds below must leave it as it is."""
+    root = tmp_path_factory.mktemp("good")
+    site = build_site(root, write_case(Case("base", {}, "", 0, ()), root))
+    return site, tree_digest(site)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_bad_input_fails_mkdocs_build_and_keeps_site(
+    case: Case, tmp_path: Path, good_site: tuple[Path, dict[str, str]]
+) -> None:
+    site, digest = good_site
+    content = write_case(case, tmp_path)
+    result = mkdocs_build(write_config(tmp_path, content), site)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output
+    rel = Path(case.path).relative_to("content").as_posix()
+    assert f"{rel}:{case.line}:" in output.replace(str(content) + "/", ""), output
+    assert tree_digest(site) == digest
+
+
+@pytest.mark.parametrize("case", CASES[:: max(1, len(CASES) // 12)], ids=str)
+def test_bad_input_fails_check_command(case: Case, tmp_path: Path) -> None:
+    content = write_case(case, tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--content", str(content)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{case.path}:{case.line}:" in result.stderr, result.stderr
+
+
+def test_check_command_passes_on_the_seed_corpus() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--strict"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok:")
+
+
+def test_build_command_writes_pages(tmp_path: Path) -> None:
+    out = tmp_path / "pages"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--content", str(FIXTURES / "small" / "content"),
+         "--templates", str(ROOT / "templates"), "--out", str(out)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / "countries" / "iran.md").read_text(encoding="utf-8").startswith("# 🇮🇷 Iran")
+    # a second build replaces the folder; a foreign folder is refused
+    assert subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(FIXTURES / "small" / "content"),
+                           "--templates", str(ROOT / "templates"), "--out", str(out)], capture_output=True).returncode == 0
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("mine")
+    refused = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(FIXTURES / "small" / "content"),
+                              "--templates", str(ROOT / "templates"), "--out", str(foreign)], capture_output=True, text=True)
+    assert refused.returncode == 2 and (foreign / "keep.txt").exists()
+    shutil.rmtree(out)

@@ -1,0 +1,146 @@
+"""Mentions, escapes, auto-linking and the safety of the Markdown that comes out."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from site_tests.safety import live_content
+from generator.mentions import Matcher, escape_markdown, parse, render, resolve, sentence_at
+
+NAMES = {"iran": "Iran", "russia": "Russia", "lavrov": "Sergey Lavrov", "sco": "Shanghai Cooperation Organization"}
+MATCHER = Matcher.build(
+    {
+        "iran": ["Iran"],
+        "russia": ["Russia"],
+        "lavrov": ["Sergey Lavrov", "Lavrov"],
+        "sco": ["Shanghai Cooperation Organization", "SCO"],
+        "sco-summit": ["SCO summit"],
+        "ministry-a": ["Foreign Ministry"],
+        "ministry-b": ["Foreign Ministry"],
+    }
+)
+
+
+def link(target: str) -> str:
+    return f"/{target}.md"
+
+
+def targets(body: str, auto: bool = True) -> list[tuple[str, str, bool]]:
+    text = resolve(parse(body), NAMES, MATCHER if auto else None)
+    return [(seg.target, seg.plain, seg.explicit) for _b, seg, _o in text.mentions()]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[[iran]] met", [("iran", "Iran", True)]),
+        ("[[iran|Tehran's government]] met", [("iran", "Tehran's government", True)]),
+        ("\\[[iran]] is literal", []),
+        ("`[[iran]]` is code", []),
+        ("[[ iran ]] has spaces", [("iran", "Iran", True)]),
+        ("[[unknown-id]]", [("unknown-id", "unknown-id", True)]),
+    ],
+)
+def test_explicit_mentions(body: str, expected: list[tuple[str, str, bool]]) -> None:
+    assert targets(body, auto=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # whole words, case-sensitive
+        ("Iran and Russia", ["iran", "russia"]),
+        ("Iranian and russia", []),
+        ("IRAN", []),
+        # longest match first
+        ("Sergey Lavrov said", ["lavrov"]),
+        ("the SCO summit opened", ["sco-summit"]),
+        ("the SCO met", ["sco"]),
+        ("Shanghai Cooperation Organization", ["sco"]),
+        # a name broken over two lines still matches
+        ("Sergey\nLavrov said", ["lavrov"]),
+        # never inside a link, code or heading
+        ("[Iran](https://example.org) and `Russia`", []),
+        ("# Iran\n\nRussia", ["russia"]),
+        # an ambiguous alias is not linked
+        ("the Foreign Ministry said", []),
+        # explicit mentions are not auto-linked again
+        ("[[iran|Iran]] and Iran", ["iran", "iran"]),
+    ],
+)
+def test_autolinking(body: str, expected: list[str]) -> None:
+    assert [t for t, _p, _e in targets(body)] == expected
+
+
+def test_autolink_off_leaves_names() -> None:
+    assert targets("Iran and Russia", auto=False) == []
+
+
+def to_html(markdown_text: str) -> str:
+    """The HTML MkDocs would make of it, with the site's Markdown extensions."""
+    return markdown.markdown(markdown_text, extensions=["attr_list", "admonition", "tables", "toc"])
+
+
+@pytest.mark.parametrize(
+    ("body", "forbidden"),
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ('<img src=x onerror="alert(1)">', "<img"),
+        ("[click](javascript:alert(1))", 'href="javascript'),
+        ("[click](javascript:alert)", 'href="javascript'),
+        ("[click](JaVaScRiPt:alert)", 'href="'),
+        ("[click](data:text/html,hi)", 'href="data'),
+        ("![x](http://tracker.example/p.png)", "<img"),
+        ('Hello\n{: onclick="alert(1)" }', '" onclick="alert(1)">'),
+        ('*hi*{: onmouseover="alert(1)" }', "<em onmouseover"),
+        ("[x][ref]\n\n[ref]: javascript:alert(1)", 'href="javascript'),
+        ("<https://ok.example> <javascript:alert(1)>", 'href="javascript'),
+        ("[[iran|<b>bold</b>]]", "<b>"),
+        ("Text\\<script>", "<script"),
+        ("<!-- hidden --><iframe src=x></iframe>", "<iframe"),
+        ("<object data=x></object>", "<object"),
+        ("`code` <svg onload=alert(1)>", "<svg"),
+    ],
+)
+def test_rendered_markdown_is_inert(body: str, forbidden: str) -> None:
+    html = to_html(render(resolve(parse(body), NAMES, MATCHER), link))
+    assert live_content(html) == []
+    assert forbidden not in html.replace("&lt;", "")  # shown as text at most
+
+
+def test_safe_links_survive() -> None:
+    out = render(parse("[site](https://example.org/a?b=1) and <mailto:a@example.org>"), link)
+    assert "[site](https://example.org/a?b=1)" in out
+
+
+def test_rendered_text_keeps_emphasis_and_anchors() -> None:
+    out = render(resolve(parse("**Iran** said *this*.\n\n## Part\n\nMore."), NAMES, MATCHER), link)
+    assert out == "**[Iran](/iran.md)** said *this*.\n{ #p-1 }\n\n### Part { #p-2 }\n\nMore.\n{ #p-3 }\n"
+
+
+def test_marks_highlight_plain_offsets() -> None:
+    text = resolve(parse("He said “act now” to Iran."), NAMES, MATCHER)
+    out = render(text, link, marks={1: [(9, 16)]})
+    assert "“<mark>act now</mark>”" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a*b_c<d", "a\\*b\\_c&lt;d"),
+        ("[x](y)", "\\[x\\]\\(y\\)"),
+        ("1. not a list", "1\\. not a list"),
+        ("{: #id }", "\\{: \\#id \\}"),
+        ("a | b", "a \\| b"),
+    ],
+)
+def test_escape_markdown(text: str, expected: str) -> None:
+    assert escape_markdown(text) == expected
+
+
+def test_sentence_context() -> None:
+    plain = "First one. Officials met Lavrov in Tehran. Last one."
+    sentence, at = sentence_at(plain, plain.index("Lavrov"))
+    assert sentence == "Officials met Lavrov in Tehran."
+    assert sentence[at:].startswith("Lavrov")
