@@ -122,9 +122,12 @@ def record_page(corpus: Corpus, record: Record) -> PageSpec:
         while current and current not in chain:
             chain.append(current)
             current = corpus.event(current).part_of
+        parent = record.front.part_of
+        siblings = tuple(e for e in corpus.parts.get(parent, ()) if e != record.id) if parent else ()
         context.update(
             part_of_chain=chain,
             parts=corpus.parts.get(record.id, ()),
+            beside=siblings,
             reported_by=corpus.reported_by.get(record.id, ()),
             quotes_at=corpus.quotes_at.get(record.id, ()),
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 from generator import corpus as corpus_mod
 from generator import linking
 from generator.corpus import Corpus
+from generator.corpus_warnings import corpus_warnings
 from generator.pages import plan
 from generator.problems import Problem, error, has_errors, sorted_problems
 from generator.reading import display_path, find_files, read_document
@@ -80,7 +81,10 @@ def link(records: Mapping[str, Record], broken: set[str] | None = None) -> tuple
     problems.extend(found)
     quotes, found = linking.locate_quotes(records, texts)
     problems.extend(found)
-    return corpus_mod.build(records, texts, quotes), problems
+    corpus = corpus_mod.build(records, texts, quotes)
+    if not has_errors(problems):
+        problems.extend(corpus_warnings(corpus))
+    return corpus, problems
 
 
 def check(content: Path, shown_base: Path | None = None) -> tuple[Corpus | None, list[Problem]]:

@@ -26,7 +26,7 @@ BASE: dict[str, str | bytes] = {
     "sources/report.md": (
         "---\ntitle: A report\npublished: 2021-10-28\nreports: [tehran-meeting]\nquotes:\n"
         "  - by: sergey-lavrov\n    text: We call on the neighbours\n    event: tehran-meeting\n---\n"
-        "Officials of Iran and Russia met in Tehran.\n\n“We call on the neighbours,” Lavrov said.\n"
+        "Officials of Iran and Russia met in Tehran, beside the SCO.\n\n“We call on the neighbours,” Lavrov said.\n"
     ),
 }
 
