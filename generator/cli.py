@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator.authoring import AuthoringError, new_record, stats
 from generator.problems import Problem, Severity, to_json
 from generator.site import check, generate
 
@@ -65,6 +66,27 @@ def _parser() -> argparse.ArgumentParser:
     common(p_build)
     p_build.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
     p_build.add_argument("--out", type=Path, required=True, help="folder to write the Markdown pages to")
+
+    p_new = sub.add_parser(
+        "new",
+        help="write a new record with its id made from the name",
+        description="Write content/KIND/ID.md with the id derived from NAME (refusing an id that exists). "
+        "For a country the ISO code and official name come from pycountry.",
+        epilog="examples:\n  python -m generator new country Uzbekistan\n"
+        "  python -m generator new person \"Abbas Araghchi\"\n"
+        "  python -m generator new event \"Moscow format talks\" --date 2024-10-04",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p_new.add_argument("kind", help="sources, events, countries, organizations, people, places or topics (singular works too)")
+    p_new.add_argument("name", help="the display name (the title, for events and sources)")
+    p_new.add_argument("--date", help="for events: the date; for sources: the publication date")
+    p_new.add_argument("--id", dest="record_id", help="use this id instead of one derived from the name")
+    p_new.add_argument("--content", type=Path, default=Path("content"), help="the corpus folder (default: content)")
+    p_new.add_argument("--print", dest="dry_run", action="store_true", help="print the record instead of writing it")
+
+    p_stats = sub.add_parser("stats", help="counts per kind, most-mentioned records, records without mentions")
+    p_stats.add_argument("--content", type=Path, default=Path("content"), help="the corpus folder (default: content)")
+    p_stats.add_argument("--top", type=int, default=10, help="how many most-mentioned records to list")
     return parser
 
 
@@ -90,6 +112,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.content}: no such folder (give the corpus with --content)", file=sys.stderr)
         return 2
     shown_base = Path.cwd()
+    if args.command == "new":
+        return _new(args)
+    if args.command == "stats":
+        corpus, problems = check(args.content, shown_base)
+        if corpus is None or _failed(problems, False):
+            _report(problems, "text")
+            return 1
+        print(stats(corpus, args.top), end="")
+        return 0
     if args.command == "check":
         corpus, problems = check(args.content, shown_base)
         _report(problems, args.format)
@@ -111,6 +142,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.format == "text":
         print(f"wrote {len(result.pages)} pages to {args.out}")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        record = new_record(args.content, args.kind, args.name, args.date, args.record_id)
+    except AuthoringError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.dry_run:
+        print(record.text, end="")
+        return 0
+    record.path.parent.mkdir(parents=True, exist_ok=True)
+    with record.path.open("x", encoding="utf-8") as fh:  # never overwrite
+        fh.write(record.text)
+    print(f"wrote {record.path}")
     return 0
 
 
