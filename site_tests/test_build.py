@@ -147,3 +147,44 @@ def test_build_command_writes_pages(tmp_path: Path) -> None:
                               "--templates", str(ROOT / "templates"), "--out", str(foreign)], capture_output=True, text=True)
     assert refused.returncode == 2 and (foreign / "keep.txt").exists()
     shutil.rmtree(out)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("hostile"), FIXTURES / "hostile" / "content")
+
+
+def _parts_from_the_corpus(html: str) -> str:
+    """The <head> (title, meta) and the article: everything the corpus can reach."""
+    head = html[: html.index("</head>")]
+    head = "\n".join(line for line in head.splitlines() if "<title" in line or "<meta" in line)
+    article = html[html.index("<article") : html.index("</article>")] if "<article" in html else ""
+    return head + article
+
+
+def test_hostile_corpus_reaches_the_site_inert(hostile_site: Path) -> None:
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) > 15
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        found = live_content(_parts_from_the_corpus(html), allowed_tags={"meta", "svg"})
+        assert found == [], (page, found)
+        assert "root:x:0:0" not in html  # no snippet inclusion of local files
+
+
+def test_titles_are_escaped_but_readable(hostile_site: Path) -> None:
+    html = (hostile_site / "countries" / "iran" / "index.html").read_text(encoding="utf-8")
+    title = html[html.index("<title>") : html.index("</title>") + len("</title>")]
+    assert "<script>" not in title
+    assert "Iran&lt;/title&gt;&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in title
+    h1 = html[html.index("<h1") : html.index("</h1>")]
+    assert "Iran&lt;/title&gt;&lt;script&gt;" in h1
+
+
+def test_hostile_source_text_is_shown_as_text(hostile_site: Path) -> None:
+    html = (hostile_site / "sources" / "hostile-text" / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article") : html.index("</article>")]
+    assert "&lt;script&gt;alert(&#x27;quote&#x27;)&lt;/script&gt;" in article or "&lt;script&gt;alert('quote')&lt;/script&gt;" in article
+    assert "<mark>" in article  # the quote made of HTML is still found and highlighted
+    assert "<img" not in article  # no image loads from outside
+    assert "tracker" in article  # its alt text stays
