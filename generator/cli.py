@@ -84,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
     p_new.add_argument("--content", type=Path, default=Path("content"), help="the corpus folder (default: content)")
     p_new.add_argument("--print", dest="dry_run", action="store_true", help="print the record instead of writing it")
 
+    p_bench = sub.add_parser(
+        "bench",
+        help="benchmark generation, mkdocs build and serving on synthetic corpora (see bench --help)",
+        add_help=False,
+    )
+    p_bench.add_argument("rest", nargs=argparse.REMAINDER)
+
     p_stats = sub.add_parser("stats", help="counts per kind, most-mentioned records, records without mentions")
     p_stats.add_argument("--content", type=Path, default=Path("content"), help="the corpus folder (default: content)")
     p_stats.add_argument("--top", type=int, default=10, help="how many most-mentioned records to list")
@@ -108,6 +115,10 @@ def _failed(problems: Sequence[Problem], strict: bool) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "bench":
+        from generator import bench
+
+        return bench.main(args.rest)
     if not args.content.is_dir():
         print(f"{args.content}: no such folder (give the corpus with --content)", file=sys.stderr)
         return 2
