@@ -15,8 +15,15 @@ from generator.reading import ID_RE, KINDS, slugify
 from generator.records import KIND_LABELS
 
 KIND_ALIASES = {
-    "source": "sources", "event": "events", "country": "countries", "organization": "organizations",
-    "organisation": "organizations", "org": "organizations", "person": "people", "place": "places", "topic": "topics",
+    "source": "sources",
+    "event": "events",
+    "country": "countries",
+    "organization": "organizations",
+    "organisation": "organizations",
+    "org": "organizations",
+    "person": "people",
+    "place": "places",
+    "topic": "topics",
 }
 
 
@@ -40,11 +47,17 @@ def country_facts(name: str) -> dict[str, Any]:
     try:
         matches = pycountry.countries.search_fuzzy(name)
     except LookupError:
-        raise AuthoringError(f"pycountry knows no country called '{name}'; write the record by hand") from None
+        raise AuthoringError(
+            f"pycountry knows no country called '{name}'; write the record by hand"
+        ) from None
     country = matches[0]
     facts: dict[str, Any] = {"iso": country.alpha_2}
     official = getattr(country, "official_name", None)
-    aliases = [n for n in dict.fromkeys([official, getattr(country, "common_name", None), country.name]) if n and n != name]
+    aliases = [
+        n
+        for n in dict.fromkeys([official, getattr(country, "common_name", None), country.name])
+        if n and n != name
+    ]
     if aliases:
         facts["aliases"] = aliases
     return facts
@@ -56,7 +69,9 @@ class NewRecord:
     text: str
 
 
-def new_record(content: Path, kind_word: str, name: str, date: str | None = None, record_id: str | None = None) -> NewRecord:
+def new_record(
+    content: Path, kind_word: str, name: str, date: str | None = None, record_id: str | None = None
+) -> NewRecord:
     """The file a new record would be written to, and its text; refuses id clashes."""
     kind = kind_of(kind_word)
     new_id = record_id or slugify(name)
@@ -68,7 +83,9 @@ def new_record(content: Path, kind_word: str, name: str, date: str | None = None
     meta: dict[str, Any] = {}
     if kind in ("events", "sources"):
         if date is None:
-            raise AuthoringError(f"a new {KIND_LABELS[kind][0].lower()} needs --date (YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise AuthoringError(
+                f"a new {KIND_LABELS[kind][0].lower()} needs --date (YYYY, YYYY-MM or YYYY-MM-DD)"
+            )
         try:
             when = PartialDate.parse(date).iso()
         except ValueError as exc:

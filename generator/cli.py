@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--content", type=Path, default=Path("content"), help="the corpus folder (default: content)")
+        p.add_argument(
+            "--content", type=Path, default=Path("content"), help="the corpus folder (default: content)"
+        )
         p.add_argument("--format", choices=("text", "json"), default="text", help="how problems are printed")
         p.add_argument("--strict", action="store_true", help="fail on warnings too")
 
@@ -64,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common(p_build)
-    p_build.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
+    p_build.add_argument(
+        "--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)"
+    )
     p_build.add_argument("--out", type=Path, required=True, help="folder to write the Markdown pages to")
 
     p_new = sub.add_parser(
@@ -73,16 +77,23 @@ def _parser() -> argparse.ArgumentParser:
         description="Write content/KIND/ID.md with the id derived from NAME (refusing an id that exists). "
         "For a country the ISO code and official name come from pycountry.",
         epilog="examples:\n  python -m generator new country Uzbekistan\n"
-        "  python -m generator new person \"Abbas Araghchi\"\n"
-        "  python -m generator new event \"Moscow format talks\" --date 2024-10-04",
+        '  python -m generator new person "Abbas Araghchi"\n'
+        '  python -m generator new event "Moscow format talks" --date 2024-10-04',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p_new.add_argument("kind", help="sources, events, countries, organizations, people, places or topics (singular works too)")
+    p_new.add_argument(
+        "kind",
+        help="sources, events, countries, organizations, people, places or topics (singular works too)",
+    )
     p_new.add_argument("name", help="the display name (the title, for events and sources)")
     p_new.add_argument("--date", help="for events: the date; for sources: the publication date")
     p_new.add_argument("--id", dest="record_id", help="use this id instead of one derived from the name")
-    p_new.add_argument("--content", type=Path, default=Path("content"), help="the corpus folder (default: content)")
-    p_new.add_argument("--print", dest="dry_run", action="store_true", help="print the record instead of writing it")
+    p_new.add_argument(
+        "--content", type=Path, default=Path("content"), help="the corpus folder (default: content)"
+    )
+    p_new.add_argument(
+        "--print", dest="dry_run", action="store_true", help="print the record instead of writing it"
+    )
 
     p_bench = sub.add_parser(
         "bench",
@@ -91,8 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p_bench.add_argument("rest", nargs=argparse.REMAINDER)
 
-    p_stats = sub.add_parser("stats", help="counts per kind, most-mentioned records, records without mentions")
-    p_stats.add_argument("--content", type=Path, default=Path("content"), help="the corpus folder (default: content)")
+    p_stats = sub.add_parser(
+        "stats", help="counts per kind, most-mentioned records, records without mentions"
+    )
+    p_stats.add_argument(
+        "--content", type=Path, default=Path("content"), help="the corpus folder (default: content)"
+    )
     p_stats.add_argument("--top", type=int, default=10, help="how many most-mentioned records to list")
     return parser
 
@@ -106,7 +121,9 @@ def _report(problems: Sequence[Problem], fmt: str, stream_ok: bool = True) -> No
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
     if problems:
-        print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+        print(
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr
+        )
 
 
 def _failed(problems: Sequence[Problem], strict: bool) -> bool:
@@ -137,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus, problems = check(args.content, shown_base)
         _report(problems, args.format)
         if args.format == "text" and not _failed(problems, args.strict) and corpus is not None:
-            counts = {}
+            counts: dict[str, int] = {}
             for record in corpus.records.values():
                 counts[record.kind] = counts.get(record.kind, 0) + 1
             summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))

@@ -126,7 +126,15 @@ def build(
                 continue
             sentence, at = sentence_at(block.plain, offset)
             backlinks[seg.target].append(
-                Backlink(seg.target, record_id, block.number, sentence, at, " ".join(seg.plain.split()), seg.explicit)
+                Backlink(
+                    seg.target,
+                    record_id,
+                    block.number,
+                    sentence,
+                    at,
+                    " ".join(seg.plain.split()),
+                    seg.explicit,
+                )
             )
             per_paragraph[block.number].add(seg.target)
         for ids in per_paragraph.values():
@@ -177,8 +185,8 @@ def build(
                 events_at[front.place].append(record.id)
             for topic in front.topics:
                 tagged[topic].append(record.id)
-            ids = sorted({p.id for p in front.participants})
-            for a, b in combinations(ids, 2):
+            participant_ids = sorted({p.id for p in front.participants})
+            for a, b in combinations(participant_ids, 2):
                 cooccur[(a, b)] += 1
         elif isinstance(front, Organization):
             for member in front.members:
@@ -215,7 +223,8 @@ def build(
             for k, v in backlinks.items()
         },
         participations={
-            k: tuple(sorted(v, key=lambda p: (sort_key(records[p.event]), p.role or ""))) for k, v in participations.items()
+            k: tuple(sorted(v, key=lambda p: (sort_key(records[p.event]), p.role or "")))
+            for k, v in participations.items()
         },
         parts={k: by_date(v) for k, v in parts.items()},
         reported_by={k: by_date(v) for k, v in reported_by.items()},
@@ -225,11 +234,17 @@ def build(
             k: tuple(sorted(v, key=lambda m: (m.since or PartialDate(0), m.organization, m.member)))
             for k, v in memberships.items()
         },
-        offices={k: tuple(sorted(v, key=lambda o: (o.role.since or PartialDate(0), o.person))) for k, v in offices.items()},
+        offices={
+            k: tuple(sorted(v, key=lambda o: (o.role.since or PartialDate(0), o.person)))
+            for k, v in offices.items()
+        },
         located={k: tuple(sorted(v, key=lambda i: sort_key(records[i]))) for k, v in located.items()},
         suborganizations={k: tuple(sorted(v)) for k, v in suborganizations.items()},
         events_at={k: by_date(v) for k, v in events_at.items()},
-        tagged={k: tuple(sorted(v, key=lambda i: (records[i].kind, sort_key(records[i])))) for k, v in tagged.items()},
+        tagged={
+            k: tuple(sorted(v, key=lambda i: (records[i].kind, sort_key(records[i]))))
+            for k, v in tagged.items()
+        },
         related={
             k: tuple(sorted(v, key=lambda x: (-x[1], records[x[0]].name.casefold(), x[0]))[:12])
             for k, v in related.items()

@@ -21,10 +21,83 @@ from generator.schema import Event, Organization, Person, Source
 
 _CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|for|and|de|al|bin)?\s*[A-Z][\w'’-]+){0,4}")
 _STOP = frozenset(
-    """A An And As At But By For From He Her His How I If In It Its Many More Most No Not Of On Or Our
-    She So Some That The Their Then There These They This Those To We What When Where Which While Who
-    Why With You Your After Before Both Each Even Also Such Than Yet All Any Other Seeing Positive
-    Officials Senior Click Follow Feel Articles Disclaimer Copyright Region Theme""".split()
+    [
+        "A",
+        "An",
+        "And",
+        "As",
+        "At",
+        "But",
+        "By",
+        "For",
+        "From",
+        "He",
+        "Her",
+        "His",
+        "How",
+        "I",
+        "If",
+        "In",
+        "It",
+        "Its",
+        "Many",
+        "More",
+        "Most",
+        "No",
+        "Not",
+        "Of",
+        "On",
+        "Or",
+        "Our",
+        "She",
+        "So",
+        "Some",
+        "That",
+        "The",
+        "Their",
+        "Then",
+        "There",
+        "These",
+        "They",
+        "This",
+        "Those",
+        "To",
+        "We",
+        "What",
+        "When",
+        "Where",
+        "Which",
+        "While",
+        "Who",
+        "Why",
+        "With",
+        "You",
+        "Your",
+        "After",
+        "Before",
+        "Both",
+        "Each",
+        "Even",
+        "Also",
+        "Such",
+        "Than",
+        "Yet",
+        "All",
+        "Any",
+        "Other",
+        "Seeing",
+        "Positive",
+        "Officials",
+        "Senior",
+        "Click",
+        "Follow",
+        "Feel",
+        "Articles",
+        "Disclaimer",
+        "Copyright",
+        "Region",
+        "Theme",
+    ]
 )
 CANDIDATE_MIN_COUNT = 2
 
@@ -165,7 +238,11 @@ def _candidate_records(corpus: Corpus) -> list[Problem]:
             continue
         path, line = first_seen[name]
         problems.append(
-            warning(path, line, f"'{name}' occurs {count} times in the texts and matches no record: a candidate record?")
+            warning(
+                path,
+                line,
+                f"'{name}' occurs {count} times in the texts and matches no record: a candidate record?",
+            )
         )
     return problems
 
@@ -187,9 +264,8 @@ def _capitalised_names(text: Text) -> list[tuple[str, int]]:
                 if not words:
                     continue
                 before = seg.plain[: m.start()].rstrip()
-                if (not before or before[-1] in ".!?“\"‘") and len(words) == 1:
+                if (not before or before[-1] in '.!?“"‘') and len(words) == 1:
                     continue  # a single capitalised word starting a sentence
                 line = seg.line + seg.plain[: m.start()].count("\n")
                 found.append((" ".join(words), line))
     return found
-

@@ -53,7 +53,13 @@ def refs_of(record: Record) -> Iterator[Ref]:
             yield Ref(("reports", i), event, ("events",))
         for i, quote in enumerate(front.quotes):
             for j, by in enumerate(quote.by):
-                yield Ref(("quotes", i, "by", j) if len(quote.by) > 1 or _is_list(record, i) else ("quotes", i, "by"), by, ACTORS)
+                yield Ref(
+                    ("quotes", i, "by", j)
+                    if len(quote.by) > 1 or _is_list(record, i)
+                    else ("quotes", i, "by"),
+                    by,
+                    ACTORS,
+                )
             if quote.event:
                 yield Ref(("quotes", i, "event"), quote.event, ("events",))
             for j, topic in enumerate(quote.topics):
@@ -142,7 +148,11 @@ def _cycles(records: Mapping[str, Record], kind: str, fld: str) -> list[Problem]
                         reported.add(member)
                         rec = records[member]
                         problems.append(
-                            error(rec.path, rec.line_of(fld), f"field '{fld}' makes a cycle: {' → '.join(cycle)}")
+                            error(
+                                rec.path,
+                                rec.line_of(fld),
+                                f"field '{fld}' makes a cycle: {' → '.join(cycle)}",
+                            )
                         )
                 break
             chain.append(current)
@@ -151,9 +161,7 @@ def _cycles(records: Mapping[str, Record], kind: str, fld: str) -> list[Problem]
 
 
 def build_matcher(records: Mapping[str, Record]) -> Matcher:
-    return Matcher.build(
-        {r.id: r.aliases for r in records.values() if r.kind not in ("sources",)}
-    )
+    return Matcher.build({r.id: r.aliases for r in records.values() if r.kind not in ("sources",)})
 
 
 def ambiguity_warnings(records: Mapping[str, Record], matcher: Matcher) -> list[Problem]:
@@ -189,7 +197,14 @@ def link_texts(
         for _block, seg, _offset in text.mentions():
             if seg.explicit and seg.target not in records and seg.target not in broken:
                 if not seg.target:
-                    problems.append(error(record.path, seg.line, "empty mention '[[]]': write [[id]] or [[id|text]]", seg.column))
+                    problems.append(
+                        error(
+                            record.path,
+                            seg.line,
+                            "empty mention '[[]]': write [[id]] or [[id|text]]",
+                            seg.column,
+                        )
+                    )
                     continue
                 problems.append(
                     error(
@@ -220,8 +235,8 @@ def locate_quotes(
                     error(
                         record.path,
                         record.line_of("quotes", i, "text"),
-                        f"field 'quotes[{i}].text' does not occur in the text (white space and quotation-mark "
-                        f"style aside){hint}",
+                        f"field 'quotes[{i}].text' does not occur in the text "
+                        f"(white space and quotation-mark style aside){hint}",
                     )
                 )
             else:

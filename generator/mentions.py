@@ -169,7 +169,9 @@ def parse(body: str, first_line: int = 1) -> Text:
             start_line = first_line + para_start
             para = []
             number += 1
-            blocks.append(Block("heading", start_line, number, _inline(text, start_line, mentions_only=True), level))
+            blocks.append(
+                Block("heading", start_line, number, _inline(text, start_line, mentions_only=True), level)
+            )
             i += 1
             continue
         heading = _HEADING_RE.match(line)
@@ -234,7 +236,9 @@ def _inline(raw: str, first_line: int, mentions_only: bool = False) -> tuple[Seg
             target = (m.group("mid") or "").strip()
             shown = m.group("mtext")
             segments.append(
-                Segment("mention", m.group(0), (shown if shown is not None else ""), target, True, line, column)
+                Segment(
+                    "mention", m.group(0), (shown if shown is not None else ""), target, True, line, column
+                )
             )
         elif kind == "code":
             segments.append(Segment("code", m.group(0), m.group("ctext"), line=line, column=column))
@@ -247,7 +251,9 @@ def _inline(raw: str, first_line: int, mentions_only: bool = False) -> tuple[Seg
             segments.append(Segment("link", label, plain_of(label), url, line=line, column=column))
         elif kind == "auto":
             url = _safe_url(m.group("aurl"))
-            segments.append(Segment("link", _escape_all(m.group("aurl")), m.group("aurl"), url, line=line, column=column))
+            segments.append(
+                Segment("link", _escape_all(m.group("aurl")), m.group("aurl"), url, line=line, column=column)
+            )
         pos = m.end()
     text(len(raw))
     return tuple(segments)
@@ -413,7 +419,9 @@ def render(
     out: list[str] = []
     for block in text.blocks:
         if block.kind == "code":
-            out.append("\n".join("    " + ln if ln.strip() else "" for ln in block.code.split("\n")) or "    ")
+            out.append(
+                "\n".join("    " + ln if ln.strip() else "" for ln in block.code.split("\n")) or "    "
+            )
             continue
         if block.kind == "rule":
             out.append("* * *")
@@ -430,9 +438,7 @@ def render(
     return "\n\n".join(out) + "\n"
 
 
-def _render_segments(
-    segments: Sequence[Segment], link: LinkFor, spans: Sequence[tuple[int, int]]
-) -> str:
+def _render_segments(segments: Sequence[Segment], link: LinkFor, spans: Sequence[tuple[int, int]]) -> str:
     # Positions (in the block's plain text) where a <mark> opens or closes.
     events: list[tuple[int, str]] = []
     for start, end in spans:
@@ -443,7 +449,11 @@ def _render_segments(
     offset = 0
     for seg in segments:
         seg_end = offset + len(seg.plain)
-        inside = [e for e in events if offset <= e[0] < seg_end or (e[0] == seg_end and e[1] == "</mark>" and seg_end == offset)]
+        inside = [
+            e
+            for e in events
+            if offset <= e[0] < seg_end or (e[0] == seg_end and e[1] == "</mark>" and seg_end == offset)
+        ]
         if seg.kind == "text" and inside:
             parts.append(_render_text_with_marks(seg.raw, offset, inside))
         else:

@@ -49,7 +49,11 @@ def home(corpus: Corpus) -> PageSpec:
     first = events[0].front.when if events else None  # type: ignore[union-attr]
     last = events[-1].front.when if events else None  # type: ignore[union-attr]
     mentioned = Counter({k: len(v) for k, v in corpus.backlinks.items()})
-    most = [rid for rid, _ in sorted(mentioned.items(), key=lambda x: (-x[1], x[0])) if corpus.records[rid].kind not in ("sources",)][:10]
+    most = [
+        rid
+        for rid, _ in sorted(mentioned.items(), key=lambda x: (-x[1], x[0]))
+        if corpus.records[rid].kind not in ("sources",)
+    ][:10]
     return PageSpec(
         "index.md",
         "home.md.j2",

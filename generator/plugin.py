@@ -28,13 +28,13 @@ log = logging.getLogger("mkdocs.plugins.corpus")
 LISTED = {"index.md", "timeline.md", "quotes.md"}  # pages the nav may list; records are reached from indexes
 
 
-class CorpusConfig(base.Config):
+class CorpusConfig(base.Config):  # type: ignore[no-untyped-call]
     content = c.Type(str, default="content")
     templates = c.Type(str, default="templates")
     warnings_fail = c.Type(bool, default=False)
 
 
-class CorpusPlugin(BasePlugin[CorpusConfig]):
+class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
         self.last_good: dict[str, str] = {}
@@ -91,6 +91,8 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):
 def _banner(problems: list[Problem]) -> str:
     lines = [f'!!! failure "The corpus has {len(problems)} error(s): showing the last good pages"', ""]
     for problem in problems[:50]:
-        lines.append(f"    - `{problem.path}:{problem.line}:{problem.column}` {escape_markdown(problem.message)}")
+        lines.append(
+            f"    - `{problem.path}:{problem.line}:{problem.column}` {escape_markdown(problem.message)}"
+        )
     lines.append("")
     return "\n".join(lines) + "\n"

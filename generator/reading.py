@@ -89,7 +89,9 @@ def find_files(content: Path, shown_base: Path) -> tuple[list[tuple[str, Path]],
         if _IGNORED.search(entry.name):
             continue
         if entry.is_symlink() and not _inside(entry, root):
-            problems.append(error(shown, 1, "symbolic link to outside the content folder; copy the file in instead"))
+            problems.append(
+                error(shown, 1, "symbolic link to outside the content folder; copy the file in instead")
+            )
             continue
         if not entry.is_dir():
             problems.append(
@@ -156,7 +158,11 @@ def read_document(kind: str, path: Path, shown: str) -> tuple[Document | None, l
     if size > MAX_BYTES:
         return None, [
             *problems,
-            error(shown, 1, f"file is {size / 1_048_576:.1f} MB; a record may be at most {MAX_BYTES // 1_048_576} MB"),
+            error(
+                shown,
+                1,
+                f"file is {size / 1_048_576:.1f} MB; a record may be at most {MAX_BYTES // 1_048_576} MB",
+            ),
         ]
     try:
         raw = path.read_bytes()
@@ -201,8 +207,10 @@ def parse_text(kind: str, stem: str, shown: str, text: str) -> tuple[Document | 
         if "*" in front:  # find alias uses where they stand, before they are resolved
             for event in yaml.parse(front, Loader=_Loader):
                 if isinstance(event, yaml.AliasEvent):
-                    line = event.start_mark.line + 2
-                    return None, [error(shown, line, "YAML anchors and aliases (&name, *name) are not supported")]
+                    line = event.start_mark.line + 2 if event.start_mark else 1
+                    return None, [
+                        error(shown, line, "YAML anchors and aliases (&name, *name) are not supported")
+                    ]
         node = yaml.compose(front, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -249,7 +257,9 @@ class _Builder:
     def build(self, node: yaml.Node, loc: Location) -> Any:
         if id(node) in self._seen:
             self.problems.append(
-                error(self.shown, self._line(node), "YAML anchors and aliases (&name, *name) are not supported")
+                error(
+                    self.shown, self._line(node), "YAML anchors and aliases (&name, *name) are not supported"
+                )
             )
             return None
         self._seen.add(id(node))
@@ -268,7 +278,11 @@ class _Builder:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
                     self.problems.append(
-                        error(self.shown, self._line(key_node), "field names must be plain words (no merge keys or complex keys)")
+                        error(
+                            self.shown,
+                            self._line(key_node),
+                            "field names must be plain words (no merge keys or complex keys)",
+                        )
                     )
                     continue
                 key = str(key_node.value)

@@ -125,9 +125,7 @@ class Renderer:
         before = backlink.sentence[: backlink.at]
         shown = backlink.sentence[backlink.at : backlink.at + len(backlink.shown)]
         after = backlink.sentence[backlink.at + len(backlink.shown) :]
-        return Markup(
-            escape_markdown(before) + "**" + escape_markdown(shown) + "**" + escape_markdown(after)
-        )
+        return Markup(escape_markdown(before) + "**" + escape_markdown(shown) + "**" + escape_markdown(after))
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -137,13 +135,29 @@ class Renderer:
             template = self.env.get_template(spec.template)
             return template.render(context), []
         except jinja2.TemplateSyntaxError as exc:
-            return None, [error(_template_path(exc.filename, exc.name), exc.lineno or 1, f"template syntax: {exc.message}")]
+            return None, [
+                error(
+                    _template_path(exc.filename, exc.name), exc.lineno or 1, f"template syntax: {exc.message}"
+                )
+            ]
         except jinja2.TemplateNotFound as exc:
             return None, [error(f"templates/{exc.name}", 1, f"template not found (needed for {spec.path})")]
         except jinja2.UndefinedError as exc:
-            return None, [error(f"templates/pages/{spec.template}", _template_line(exc, spec.template), f"template: {exc.message} (while writing {spec.path})")]
+            return None, [
+                error(
+                    f"templates/pages/{spec.template}",
+                    _template_line(exc, spec.template),
+                    f"template: {exc.message} (while writing {spec.path})",
+                )
+            ]
         except Exception as exc:  # a template bug must not show a traceback to an author
-            return None, [error(f"templates/pages/{spec.template}", _template_line(exc, spec.template), f"template failed: {exc} (while writing {spec.path})")]
+            return None, [
+                error(
+                    f"templates/pages/{spec.template}",
+                    _template_line(exc, spec.template),
+                    f"template failed: {exc} (while writing {spec.path})",
+                )
+            ]
 
 
 def _template_path(filename: str | None, name: str | None) -> str:
@@ -165,7 +179,9 @@ def _template_line(exc: BaseException, template: str) -> int:
     return line
 
 
-def render_all(templates: Path, corpus: Corpus, specs: list[PageSpec]) -> tuple[dict[str, str], list[Problem]]:
+def render_all(
+    templates: Path, corpus: Corpus, specs: list[PageSpec]
+) -> tuple[dict[str, str], list[Problem]]:
     renderer = Renderer(templates, corpus)
     pages: dict[str, str] = {}
     problems: list[Problem] = []

@@ -80,7 +80,11 @@ def _language(value: Any) -> str:
     if not isinstance(value, str) or not _BCP47_RE.match(value.strip()):
         raise ValueError(f"{value!r} is not a BCP 47 language tag such as en, ru or zh-Hans")
     primary = value.strip().split("-")[0].lower()
-    found = pycountry.languages.get(alpha_2=primary) if len(primary) == 2 else pycountry.languages.get(alpha_3=primary)
+    found = (
+        pycountry.languages.get(alpha_2=primary)
+        if len(primary) == 2
+        else pycountry.languages.get(alpha_3=primary)
+    )
     if found is None:
         raise ValueError(f"'{value}' does not start with a known language code such as en, ru, fa or zh")
     return value.strip()
@@ -201,7 +205,9 @@ class Place(Entity):
         if value is not None:
             lat, lon = value
             if not -90 <= lat <= 90 or not -180 <= lon <= 180:
-                raise ValueError(f"[{lat}, {lon}] is not [latitude, longitude]: latitude is -90..90, longitude -180..180")
+                raise ValueError(
+                    f"[{lat}, {lon}] is not [latitude, longitude]: latitude is -90..90, longitude -180..180"
+                )
         return value
 
 
@@ -231,7 +237,10 @@ class Event(_Model):
             raise ValueError("an event needs 'date', or 'start' and 'end'")
         if self.date is None and (self.start is None or self.end is None):
             missing = "end" if self.end is None else "start"
-            raise ValueError(f"@{'start' if missing == 'end' else 'end'}: '{missing}' is missing: a span needs both 'start' and 'end'")
+            raise ValueError(
+                f"@{'start' if missing == 'end' else 'end'}: '{missing}' is missing: "
+                "a span needs both 'start' and 'end'"
+            )
         if self.start and self.end and self.end.last_day() < self.start.first_day():
             raise ValueError(f"@end: 'end' ({self.end}) is before 'start' ({self.start})")
         return self
@@ -312,12 +321,11 @@ def _data_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[tuple[str | int, .
     found: tuple[str | int, ...] = ()
     value = data
     for part in loc:
-        if isinstance(value, dict) and isinstance(part, str) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-            value = value[part]
-        else:
+        in_dict = isinstance(value, dict) and isinstance(part, str) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if not (in_dict or in_list):
             return found, value, False
+        value = value[part]
         found = (*found, part)
     return found, value, True
 
@@ -343,7 +351,7 @@ def _message(err: dict[str, Any], doc: Document, model: type[BaseModel]) -> tupl
         marked = re.match(r"@(\w+): ", msg)
         if marked:  # a check across fields names the field it is about
             loc = (*loc, marked.group(1))
-            return loc, f"field '{field_path(loc)}': {msg[marked.end():]}"
+            return loc, f"field '{field_path(loc)}': {msg[marked.end() :]}"
         return loc, f"{where}: {msg}"
     if kind in ("string_type", "str_type"):
         return loc, f"{where}: expected text, got {_describe(value)}"

@@ -39,9 +39,7 @@ class Generated:
         return [p for p in self.problems if p.severity.value == "warning"]
 
 
-def load(
-    content: Path, shown_base: Path | None = None
-) -> tuple[dict[str, Record], set[str], list[Problem]]:
+def load(content: Path, shown_base: Path | None = None) -> tuple[dict[str, Record], set[str], list[Problem]]:
     """Read and validate every record; ids checked for uniqueness across kinds.
 
     Returns the valid records, the ids of files that exist but did not validate (so
@@ -65,7 +63,11 @@ def load(
         if doc.id in records:
             first = records[doc.id]
             problems.append(
-                error(shown, 1, f"id '{doc.id}' is already used by {first.path}: ids are unique across all kinds")
+                error(
+                    shown,
+                    1,
+                    f"id '{doc.id}' is already used by {first.path}: ids are unique across all kinds",
+                )
             )
             continue
         records[doc.id] = Record.from_document(doc, front)

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-LIVE_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "meta", "link", "style", "svg", "math"}
+LIVE_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "frame",
+    "frameset",
+    "applet",
+    "base",
+    "form",
+    "meta",
+    "link",
+    "style",
+    "svg",
+    "math",
+}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data"}
 
 

@@ -13,21 +13,41 @@ from site_tests.bad_inputs import Case, write_case
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "path", "contains"),
     [
-        (("new", "country", "Uzbekistan"), "content/countries/uzbekistan.md", ("name: Uzbekistan", "iso: UZ", "Republic of Uzbekistan")),
+        (
+            ("new", "country", "Uzbekistan"),
+            "content/countries/uzbekistan.md",
+            ("name: Uzbekistan", "iso: UZ", "Republic of Uzbekistan"),
+        ),
         (("new", "person", "Abbas Araghchi"), "content/people/abbas-araghchi.md", ("name: Abbas Araghchi",)),
-        (("new", "organization", "Collective Security Treaty Organization"), "content/organizations/collective-security-treaty-organization.md", ("name: Collective",)),
-        (("new", "event", "Moscow format talks", "--date", "2024-10"), "content/events/moscow-format-talks.md", ("title: Moscow format talks", "date: 2024-10")),
-        (("new", "topic", "Water rights", "--id", "water"), "content/topics/water.md", ("name: Water rights",)),
+        (
+            ("new", "organization", "Collective Security Treaty Organization"),
+            "content/organizations/collective-security-treaty-organization.md",
+            ("name: Collective",),
+        ),
+        (
+            ("new", "event", "Moscow format talks", "--date", "2024-10"),
+            "content/events/moscow-format-talks.md",
+            ("title: Moscow format talks", "date: 2024-10"),
+        ),
+        (
+            ("new", "topic", "Water rights", "--id", "water"),
+            "content/topics/water.md",
+            ("name: Water rights",),
+        ),
         (("new", "place", "Mazār-i-Sharīf"), "content/places/mazar-i-sharif.md", ("name: Mazār-i-Sharīf",)),
     ],
 )
-def test_new_writes_a_valid_record(tmp_path: Path, args: tuple[str, ...], path: str, contains: tuple[str, ...]) -> None:
+def test_new_writes_a_valid_record(
+    tmp_path: Path, args: tuple[str, ...], path: str, contains: tuple[str, ...]
+) -> None:
     write_case(Case("base", {}, "", 0, ()), tmp_path)
     result = run(tmp_path, *args)
     assert result.returncode == 0, result.stderr
@@ -61,7 +81,9 @@ def test_new_refuses(tmp_path: Path, args: tuple[str, ...], message: str) -> Non
 
 
 def test_stats(tmp_path: Path) -> None:
-    write_case(Case("quiet", {"countries/bhutan.md": "---\nname: Bhutan\niso: BT\n---\n"}, "", 0, ()), tmp_path)
+    write_case(
+        Case("quiet", {"countries/bhutan.md": "---\nname: Bhutan\niso: BT\n---\n"}, "", 0, ()), tmp_path
+    )
     result = run(tmp_path, "stats")
     assert result.returncode == 0, result.stderr
     assert "Countries           3" in result.stdout

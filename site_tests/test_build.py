@@ -49,7 +49,7 @@ def test_nothing_loads_from_outside(site_name: str, request: pytest.FixtureReque
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html, page
-        for tag in ('<script src="http', '<link rel="stylesheet" href="http', "<img src=\"http"):
+        for tag in ('<script src="http', '<link rel="stylesheet" href="http', '<img src="http'):
             assert tag not in html, (page, tag)
 
 
@@ -122,7 +122,11 @@ def test_bad_input_fails_check_command(case: Case, tmp_path: Path) -> None:
 
 def test_check_command_passes_on_the_seed_corpus() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--strict"], capture_output=True, text=True, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "generator", "check", "--strict"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok:")
@@ -131,20 +135,62 @@ def test_check_command_passes_on_the_seed_corpus() -> None:
 def test_build_command_writes_pages(tmp_path: Path) -> None:
     out = tmp_path / "pages"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--content", str(FIXTURES / "small" / "content"),
-         "--templates", str(ROOT / "templates"), "--out", str(out)],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--content",
+            str(FIXTURES / "small" / "content"),
+            "--templates",
+            str(ROOT / "templates"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert (out / "countries" / "iran.md").read_text(encoding="utf-8").startswith("# 🇮🇷 Iran")
     # a second build replaces the folder; a foreign folder is refused
-    assert subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(FIXTURES / "small" / "content"),
-                           "--templates", str(ROOT / "templates"), "--out", str(out)], capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                "--content",
+                str(FIXTURES / "small" / "content"),
+                "--templates",
+                str(ROOT / "templates"),
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("mine")
-    refused = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(FIXTURES / "small" / "content"),
-                              "--templates", str(ROOT / "templates"), "--out", str(foreign)], capture_output=True, text=True)
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--content",
+            str(FIXTURES / "small" / "content"),
+            "--templates",
+            str(ROOT / "templates"),
+            "--out",
+            str(foreign),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert refused.returncode == 2 and (foreign / "keep.txt").exists()
     shutil.rmtree(out)
 
@@ -184,7 +230,10 @@ def test_titles_are_escaped_but_readable(hostile_site: Path) -> None:
 def test_hostile_source_text_is_shown_as_text(hostile_site: Path) -> None:
     html = (hostile_site / "sources" / "hostile-text" / "index.html").read_text(encoding="utf-8")
     article = html[html.index("<article") : html.index("</article>")]
-    assert "&lt;script&gt;alert(&#x27;quote&#x27;)&lt;/script&gt;" in article or "&lt;script&gt;alert('quote')&lt;/script&gt;" in article
+    assert (
+        "&lt;script&gt;alert(&#x27;quote&#x27;)&lt;/script&gt;" in article
+        or "&lt;script&gt;alert('quote')&lt;/script&gt;" in article
+    )
     assert "<mark>" in article  # the quote made of HTML is still found and highlighted
     assert "<img" not in article  # no image loads from outside
     assert "tracker" in article  # its alt text stays

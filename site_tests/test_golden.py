@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -38,7 +37,8 @@ def test_same_set_of_pages(pages: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "rel", sorted(p.relative_to(EXPECTED).as_posix() for p in EXPECTED.rglob("*.md")) if EXPECTED.exists() else []
+    "rel",
+    sorted(p.relative_to(EXPECTED).as_posix() for p in EXPECTED.rglob("*.md")) if EXPECTED.exists() else [],
 )
 def test_page_matches_golden(pages: dict[str, str], rel: str) -> None:
     assert pages.get(rel) == (EXPECTED / rel).read_text(encoding="utf-8")

@@ -5,10 +5,15 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from site_tests.safety import live_content
 from generator.mentions import Matcher, escape_markdown, parse, render, resolve, sentence_at
+from site_tests.safety import live_content
 
-NAMES = {"iran": "Iran", "russia": "Russia", "lavrov": "Sergey Lavrov", "sco": "Shanghai Cooperation Organization"}
+NAMES = {
+    "iran": "Iran",
+    "russia": "Russia",
+    "lavrov": "Sergey Lavrov",
+    "sco": "Shanghai Cooperation Organization",
+}
 MATCHER = Matcher.build(
     {
         "iran": ["Iran"],

@@ -14,16 +14,70 @@ from generator.quotes import find, normalize
 from site_tests.safety import live_content
 
 NAMES = {"iran": "Iran", "russia": "Russia", "lavrov": "Sergey Lavrov"}
-MATCHER = Matcher.build({"iran": ["Iran", "Islamic Republic of Iran"], "russia": ["Russia"], "lavrov": ["Sergey Lavrov", "Lavrov"]})
+MATCHER = Matcher.build(
+    {
+        "iran": ["Iran", "Islamic Republic of Iran"],
+        "russia": ["Russia"],
+        "lavrov": ["Sergey Lavrov", "Lavrov"],
+    }
+)
 
 # Text made of the pieces that matter: names, Markdown and HTML syntax, escapes, white space.
 PIECES = st.sampled_from(
     [
-        "Iran", "Russia", "Lavrov", "Sergey Lavrov", "Islamic Republic of Iran", "Iranian", " ", " ", "\n", "\n\n",
-        "[[iran]]", "[[russia|Moscow]]", "[[", "]]", "\\[[", "[", "]", "(", ")", "`", "``", "*", "_", "#", "## ",
-        "<", ">", "<script>", "{:", "}", "{", "|", "!", "\\", "https://x.org", "javascript:alert(1)",
-        "[a](https://x.org)", "[b](javascript:x)", "![i](http://x/y.png)", "“", "”", "'", "\"", ".", ",", "    ",
-        "```", "---", "> ", "- ", "1. ", "word", "said",
+        "Iran",
+        "Russia",
+        "Lavrov",
+        "Sergey Lavrov",
+        "Islamic Republic of Iran",
+        "Iranian",
+        " ",
+        " ",
+        "\n",
+        "\n\n",
+        "[[iran]]",
+        "[[russia|Moscow]]",
+        "[[",
+        "]]",
+        "\\[[",
+        "[",
+        "]",
+        "(",
+        ")",
+        "`",
+        "``",
+        "*",
+        "_",
+        "#",
+        "## ",
+        "<",
+        ">",
+        "<script>",
+        "{:",
+        "}",
+        "{",
+        "|",
+        "!",
+        "\\",
+        "https://x.org",
+        "javascript:alert(1)",
+        "[a](https://x.org)",
+        "[b](javascript:x)",
+        "![i](http://x/y.png)",
+        "“",
+        "”",
+        "'",
+        '"',
+        ".",
+        ",",
+        "    ",
+        "```",
+        "---",
+        "> ",
+        "- ",
+        "1. ",
+        "word",
+        "said",
     ]
 )
 TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=40).map("".join)
@@ -84,7 +138,9 @@ def test_no_autolinks_in_headings_or_code(body: str) -> None:
             assert all(not (s.kind == "mention" and not s.explicit) for s in block.segments)
         for seg in block.segments:
             if seg.kind == "mention" and not seg.explicit:
-                assert re.fullmatch(r"Iran|Russia|Lavrov|Sergey\s+Lavrov|Islamic\s+Republic\s+of\s+Iran", seg.raw)
+                assert re.fullmatch(
+                    r"Iran|Russia|Lavrov|Sergey\s+Lavrov|Islamic\s+Republic\s+of\s+Iran", seg.raw
+                )
 
 
 @settings(max_examples=300, deadline=None)

@@ -18,12 +18,20 @@ def test_an_edit_shows_up_on_its_page_and_on_the_pages_it_feeds(tmp_path: Path) 
     with serve(tmp_path, SMALL) as (base, content, _process):
         source = content / "sources" / "tehran-meeting.md"
         source.write_text(
-            source.read_text(encoding="utf-8").replace("He spoke about terrorism.", "He spoke about terrorism and Iran again."),
+            source.read_text(encoding="utf-8").replace(
+                "He spoke about terrorism.", "He spoke about terrorism and Iran again."
+            ),
             encoding="utf-8",
         )
         assert wait_for(lambda: "Iran</a> again." in fetch(base + "/sources/tehran-meeting/")[1], timeout=60)
         # the record the edit mentions gets the new backlink
-        assert wait_for(lambda: "He spoke about terrorism and <strong>Iran</strong> again." in fetch(base + "/countries/iran/")[1], timeout=60)
+        assert wait_for(
+            lambda: (
+                "He spoke about terrorism and <strong>Iran</strong> again."
+                in fetch(base + "/countries/iran/")[1]
+            ),
+            timeout=60,
+        )
 
 
 def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem(tmp_path: Path) -> None:
@@ -41,7 +49,10 @@ def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem(tmp_path: 
         assert wait_for(lambda: "invalid YAML" in fetch(base + "/")[1], timeout=60)
         # the next good save recovers
         place.write_text(good, encoding="utf-8")
-        assert wait_for(lambda: "unknown id" not in fetch(base + "/")[1] and "invalid YAML" not in fetch(base + "/")[1], timeout=60)
+        assert wait_for(
+            lambda: "unknown id" not in fetch(base + "/")[1] and "invalid YAML" not in fetch(base + "/")[1],
+            timeout=60,
+        )
         assert process.poll() is None
 
 

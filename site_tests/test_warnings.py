@@ -14,27 +14,65 @@ from generator.site import check
 from site_tests.bad_inputs import Case, write_case
 
 WARNINGS = [
-    Case("record nothing mentions", {"countries/bhutan.md": "---\nname: Bhutan\niso: BT\n---\n"},
-         "content/countries/bhutan.md", 1, ("nothing mentions 'bhutan'",)),
-    Case("event no source reports", {"events/quiet.md": "---\ntitle: Quiet talks\ndate: 2022\n---\n"},
-         "content/events/quiet.md", 1, ("no source reports the event 'quiet'",)),
-    Case("event after the source that reports it",
-         {"sources/report.md": "---\ntitle: R\npublished: 2021-10-01\nreports: [tehran-meeting]\n---\nIran.\n"},
-         "content/sources/report.md", 4, ("'reports[0]'", "dated after this source was published")),
-    Case("role dates contradict an event",
-         {"people/sergey-lavrov.md": "---\nname: Sergey Lavrov\nroles:\n  - title: Foreign Minister\n    of: russia\n    since: 2004\n---\n",
-          "events/old-talks.md": "---\ntitle: Old talks\ndate: 1999\nparticipants:\n  - {id: sergey-lavrov, role: Foreign Minister}\n---\n"},
-         "content/events/old-talks.md", 5, ("'participants[0]'", "Sergey Lavrov", "do not cover it")),
-    Case("membership dates contradict an event",
-         {"events/sco-1999.md": "---\ntitle: SCO talks\ndate: 1999-05\nparticipants: [sco, russia]\n---\n"},
-         "content/events/sco-1999.md", 4, ("'participants[1]'", "membership", "does not cover")),
-    Case("candidate record",
-         {"sources/report.md": "---\ntitle: R\npublished: 2021-10-28\n---\nIran met the Kabul Process envoys.\n\nLater the Kabul Process stalled.\n"},
-         "content/sources/report.md", 5, ("'Kabul Process' occurs 2 times", "candidate record")),
-    Case("ambiguous alias",
-         {"organizations/iran-mfa.md": "---\nname: Iranian Foreign Ministry\naliases: [the ministry]\n---\n",
-          "organizations/russia-mfa.md": "---\nname: Russian Foreign Ministry\naliases: [the ministry]\n---\n"},
-         "content/organizations/iran-mfa.md", 3, ("'the ministry' names several records",)),
+    Case(
+        "record nothing mentions",
+        {"countries/bhutan.md": "---\nname: Bhutan\niso: BT\n---\n"},
+        "content/countries/bhutan.md",
+        1,
+        ("nothing mentions 'bhutan'",),
+    ),
+    Case(
+        "event no source reports",
+        {"events/quiet.md": "---\ntitle: Quiet talks\ndate: 2022\n---\n"},
+        "content/events/quiet.md",
+        1,
+        ("no source reports the event 'quiet'",),
+    ),
+    Case(
+        "event after the source that reports it",
+        {
+            "sources/report.md": "---\ntitle: R\npublished: 2021-10-01\nreports: [tehran-meeting]\n---\nIran.\n"
+        },
+        "content/sources/report.md",
+        4,
+        ("'reports[0]'", "dated after this source was published"),
+    ),
+    Case(
+        "role dates contradict an event",
+        {
+            "people/sergey-lavrov.md": "---\nname: Sergey Lavrov\nroles:\n  - title: Foreign Minister\n    of: russia\n    since: 2004\n---\n",
+            "events/old-talks.md": "---\ntitle: Old talks\ndate: 1999\nparticipants:\n  - {id: sergey-lavrov, role: Foreign Minister}\n---\n",
+        },
+        "content/events/old-talks.md",
+        5,
+        ("'participants[0]'", "Sergey Lavrov", "do not cover it"),
+    ),
+    Case(
+        "membership dates contradict an event",
+        {"events/sco-1999.md": "---\ntitle: SCO talks\ndate: 1999-05\nparticipants: [sco, russia]\n---\n"},
+        "content/events/sco-1999.md",
+        4,
+        ("'participants[1]'", "membership", "does not cover"),
+    ),
+    Case(
+        "candidate record",
+        {
+            "sources/report.md": "---\ntitle: R\npublished: 2021-10-28\n---\nIran met the Kabul Process envoys.\n\nLater the Kabul Process stalled.\n"
+        },
+        "content/sources/report.md",
+        5,
+        ("'Kabul Process' occurs 2 times", "candidate record"),
+    ),
+    Case(
+        "ambiguous alias",
+        {
+            "organizations/iran-mfa.md": "---\nname: Iranian Foreign Ministry\naliases: [the ministry]\n---\n",
+            "organizations/russia-mfa.md": "---\nname: Russian Foreign Ministry\naliases: [the ministry]\n---\n",
+        },
+        "content/organizations/iran-mfa.md",
+        3,
+        ("'the ministry' names several records",),
+    ),
 ]
 
 
@@ -44,7 +82,8 @@ def test_warning_is_located(case: Case, tmp_path: Path) -> None:
     shown = "\n".join(p.format() for p in problems)
     assert not [p for p in problems if p.severity is Severity.ERROR], shown
     matching = [
-        p for p in problems
+        p
+        for p in problems
         if p.severity is Severity.WARNING and p.path == case.path and all(w in p.message for w in case.words)
     ]
     assert matching, f"expected a warning at {case.path} containing {case.words}, got:\n{shown}"
@@ -57,7 +96,13 @@ def test_base_corpus_has_no_warnings(tmp_path: Path) -> None:
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", "check", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "check", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
 
 
 def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
@@ -69,11 +114,18 @@ def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
 
 
 def test_json_format(tmp_path: Path) -> None:
-    write_case(Case("bad", {"places/tehran.md": "---\nname: Tehran\ncountry: persia\n---\n"}, "", 0, ()), tmp_path)
+    write_case(
+        Case("bad", {"places/tehran.md": "---\nname: Tehran\ncountry: persia\n---\n"}, "", 0, ()), tmp_path
+    )
     result = _run(tmp_path, "--format", "json")
     assert result.returncode == 1
     problems = json.loads(result.stdout)
-    assert {"path": "content/places/tehran.md", "line": 3, "column": 1, "severity": "error"}.items() <= problems[0].items()
+    assert {
+        "path": "content/places/tehran.md",
+        "line": 3,
+        "column": 1,
+        "severity": "error",
+    }.items() <= problems[0].items()
     assert "unknown id 'persia'" in problems[0]["message"]
 
 
