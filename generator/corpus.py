@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from generator.dates import PartialDate
-from generator.mentions import Text, sentence_at
+from generator.mentions import Text, sentence_at, sentence_bounds
 from generator.quotes import Found
 from generator.records import Record
 from generator.schema import Event, Member, Organization, Person, Place, Quote, Role, Source
@@ -121,10 +121,15 @@ def build(
     cooccur: Counter[tuple[str, str]] = Counter()
     for record_id, text in sorted(texts.items()):
         per_paragraph: dict[int, set[str]] = defaultdict(set)
+        plains: dict[int, tuple[str, list[tuple[int, int]]]] = {}
         for block, seg, offset in text.mentions():
             if seg.target not in records or not block.number:
                 continue
-            sentence, at = sentence_at(block.plain, offset)
+            if block.number not in plains:
+                plain = block.plain
+                plains[block.number] = (plain, sentence_bounds(plain))
+            plain, bounds = plains[block.number]
+            sentence, at = sentence_at(plain, offset, bounds=bounds)
             backlinks[seg.target].append(
                 Backlink(
                     seg.target,

@@ -14,6 +14,7 @@ from these segments, so nothing from the corpus reaches the page unexamined:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -123,8 +124,14 @@ def _plain_map(raw: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
+_PLAIN_RE = re.compile(r"\\([" + _PUNCT + r"])|\*")
+
+
 def plain_of(raw: str) -> str:
-    return _plain_map(raw)[0]
+    """The reader's text of a raw run (same rules as :func:`_plain_map`, faster)."""
+    if "\\" not in raw and "*" not in raw:
+        return raw
+    return _PLAIN_RE.sub(lambda m: m.group(1) or "", raw)
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -289,13 +296,36 @@ class Matcher:
                     targets.setdefault(key, set()).add(record_id)
         if not targets:
             return cls(None, {})
-        ordered = sorted(targets, key=lambda s: (-len(s), s))
-        alternation = "|".join(r"\s+".join(re.escape(w) for w in s.split(" ")) for s in ordered)
-        pattern = re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)")
+        pattern = re.compile(r"(?<!\w)" + _trie_regex(sorted(targets)) + r"(?!\w)")
         return cls(pattern, {k: tuple(sorted(v)) for k, v in targets.items()})
 
     def ambiguous(self) -> dict[str, tuple[str, ...]]:
         return {k: v for k, v in self.targets.items() if len(v) > 1}
+
+
+def _trie_regex(words: Sequence[str]) -> str:
+    """One regex for many names, merged by common prefix so the engine does not try each
+    name at each position. Greedy optional branches make the longest name win, as an
+    alternation sorted longest-first would; a space in a name matches any white space."""
+    trie: dict[str, dict[str, object]] = {}
+    for word in words:
+        node: dict[str, object] = trie
+        for ch in word:
+            node = node.setdefault(ch, {})  # type: ignore[assignment]
+        node[""] = {}
+
+    def emit(node: dict[str, object]) -> str:
+        ends = "" in node
+        branches = []
+        for ch in sorted(k for k in node if k):
+            head = r"\s+" if ch == " " else re.escape(ch)
+            branches.append(head + emit(node[ch]))  # type: ignore[arg-type]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return "(?:" + emit(trie) + ")"
 
 
 def resolve(text: Text, names: Mapping[str, str], matcher: Matcher | None = None) -> Text:
@@ -328,31 +358,41 @@ def _link_names(seg: Segment, matcher: Matcher) -> list[Segment]:
             continue  # ambiguous: left as text, reported where the alias is declared
         if m.start() > pos:
             chunk = raw[pos : m.start()]
-            out.append(replace(seg, raw=chunk, plain=plain_of(chunk)))
+            out.append(Segment("text", chunk, plain_of(chunk), "", False, seg.line, seg.column))
         out.append(Segment("mention", m.group(0), plain_of(m.group(0)), ids[0], False, seg.line, seg.column))
         pos = m.end()
     if pos == 0:
         return [seg]
     if pos < len(raw):
         chunk = raw[pos:]
-        out.append(replace(seg, raw=chunk, plain=plain_of(chunk)))
+        out.append(Segment("text", chunk, plain_of(chunk), "", False, seg.line, seg.column))
     return out
 
 
 # --- sentences -----------------------------------------------------------------------------
 
 
-def sentence_at(plain: str, offset: int, limit: int = 400) -> tuple[str, int]:
-    """The sentence of ``plain`` that holds ``offset``, white space folded, and the
-    offset's position in it. Long sentences are cut around the offset with ellipses."""
+def sentence_bounds(plain: str) -> list[tuple[int, int]]:
+    """Where each sentence of ``plain`` starts and ends (end exclusive, trailing space dropped)."""
+    bounds = []
     start = 0
-    end = len(plain)
     for m in _SENTENCE_END_RE.finditer(plain):
-        if m.end() <= offset:
-            start = m.end()
-        elif m.start() >= offset:
-            end = m.start() + len(m.group(0).rstrip())
-            break
+        bounds.append((start, m.start() + len(m.group(0).rstrip())))
+        start = m.end()
+    bounds.append((start, len(plain)))
+    return bounds
+
+
+def sentence_at(
+    plain: str, offset: int, limit: int = 400, bounds: list[tuple[int, int]] | None = None
+) -> tuple[str, int]:
+    """The sentence of ``plain`` that holds ``offset``, white space folded, and the
+    offset's position in it. Long sentences are cut around the offset with ellipses.
+    ``bounds`` (from :func:`sentence_bounds`) saves splitting the same text again."""
+    bounds = bounds if bounds is not None else sentence_bounds(plain)
+    index = bisect.bisect_right([b[0] for b in bounds], offset) - 1
+    start, end = bounds[max(index, 0)]
+    end = max(end, min(offset + 1, len(plain)))
     sentence = plain[start:end]
     local = offset - start
     lead = " ".join(sentence[:local].split())
@@ -444,6 +484,8 @@ def _render_segments(segments: Sequence[Segment], link: LinkFor, spans: Sequence
     for start, end in spans:
         events.append((start, "<mark>"))
         events.append((end, "</mark>"))
+    if not events:
+        return "".join(_render_segment(seg, link) for seg in segments)
     events.sort(key=lambda e: (e[0], e[1] == "<mark>"))
     parts: list[str] = []
     offset = 0

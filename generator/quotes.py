@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -19,23 +20,43 @@ class Found:
     spans: dict[int, list[tuple[int, int]]]  # paragraph number → plain-text ranges
 
 
+_SPACE_RE = re.compile(r"\s+")
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
     """Folded text (one space for any white space, straight quotation marks) and, for each
     of its characters, the index of the character it came from."""
-    chars: list[str] = []
-    index: list[int] = []
-    pending_space = False
-    for i, ch in enumerate(text.translate(_QUOTE_MARKS)):
-        if ch.isspace():
-            pending_space = bool(chars)
-            continue
-        if pending_space:
-            chars.append(" ")
-            index.append(i - 1)
-            pending_space = False
-        chars.append(ch)
-        index.append(i)
-    return "".join(chars), index
+    folded, breaks = _fold(text)
+    return folded, [_origin(breaks, i) for i in range(len(folded))]
+
+
+def _fold(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Folded text and its breakpoints: (folded offset, original offset) where runs start."""
+    translated = text.translate(_QUOTE_MARKS)
+    parts: list[str] = []
+    breaks: list[tuple[int, int]] = []
+    folded_len = 0
+    pos = 0
+    for m in _SPACE_RE.finditer(translated):
+        if m.start() > pos:
+            breaks.append((folded_len, pos))
+            parts.append(translated[pos : m.start()])
+            folded_len += m.start() - pos
+        if folded_len and m.end() < len(translated):  # inner white space becomes one space
+            breaks.append((folded_len, m.end() - 1))
+            parts.append(" ")
+            folded_len += 1
+        pos = m.end()
+    if pos < len(translated):
+        breaks.append((folded_len, pos))
+        parts.append(translated[pos:])
+    return "".join(parts), breaks
+
+
+def _origin(breaks: list[tuple[int, int]], folded_index: int) -> int:
+    i = bisect.bisect_right(breaks, (folded_index, float("inf"))) - 1
+    folded_at, original_at = breaks[i]
+    return original_at + (folded_index - folded_at)
 
 
 def _layout(text: Text) -> tuple[str, list[tuple[int, int]]]:
@@ -53,15 +74,15 @@ def _layout(text: Text) -> tuple[str, list[tuple[int, int]]]:
 
 def find(quote: str, text: Text) -> Found | None:
     full, starts = _layout(text)
-    haystack, index = normalize(full)
-    needle, _ = normalize(quote)
+    haystack, breaks = _fold(full)
+    needle, _ = _fold(quote)
     if not needle:
         return None
     at = haystack.find(needle)
     if at < 0:
         return None
-    begin = index[at]
-    end = index[at + len(needle) - 1] + 1
+    begin = _origin(breaks, at)
+    end = _origin(breaks, at + len(needle) - 1) + 1
     spans: dict[int, list[tuple[int, int]]] = {}
     first = 0
     for i, (start, number) in enumerate(starts):

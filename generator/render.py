@@ -7,6 +7,7 @@ corpus therefore cannot inject Markdown, HTML, attribute lists or links.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,7 +26,15 @@ from generator.records import KIND_LABELS, Record
 
 def relative(from_page: str, to_page: str) -> str:
     """The link from one generated page to another (``countries/iran.md`` style)."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    from_dir, _, _ = from_page.rpartition("/")
+    to_dir, _, to_name = to_page.rpartition("/")
+    if from_dir == to_dir:
+        return to_name
+    if not from_dir:
+        return to_page
+    if "/" not in from_dir:
+        return "../" + to_page
+    return posixpath.relpath(to_page, from_dir)
 
 
 def _finalize(value: Any) -> Markup:
@@ -59,6 +68,7 @@ class Renderer:
 
     def __init__(self, templates: Path, corpus: Corpus) -> None:
         self.corpus = corpus
+        self._titles: dict[str, str] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             undefined=jinja2.StrictUndefined,
@@ -84,6 +94,13 @@ class Renderer:
 
     # -- filters --------------------------------------------------------------------------
 
+    def _title(self, target: str) -> str:
+        """The escaped link title (shown as a tooltip) of a record, computed once per record."""
+        title = self._titles.get(target)
+        if title is None:
+            title = self._titles[target] = escape_markdown(_title_attr(self.corpus.records[target]))
+        return title
+
     @jinja2.pass_context
     def url(self, ctx: jinja2.runtime.Context, target: str, anchor: str = "") -> Markup:
         page = self.corpus.records[target].page if target in self.corpus.records else target
@@ -100,7 +117,7 @@ class Renderer:
             return Markup(escape_markdown(text or target))
         shown = escape_markdown(text if text is not None else record.name)
         href = relative(ctx["page_path"], record.page) + (f"#{anchor}" if anchor else "")
-        return Markup(f'[{shown}]({href} "{escape_markdown(_title_attr(record))}")')
+        return Markup(f'[{shown}]({href} "{self._title(target)}")')
 
     @jinja2.pass_context
     def text(self, ctx: jinja2.runtime.Context, record_id: str, marks: bool = False) -> Markup:
@@ -110,13 +127,14 @@ class Renderer:
         page = ctx["page_path"]
         records = self.corpus.records
 
+        @functools.cache
         def link_for(target: str) -> str | None:
             rec = records.get(target)
             if rec is None:
                 return None
             if rec.page == page:
                 return None  # a page does not link to itself
-            return f'{relative(page, rec.page)} "{escape_markdown(_title_attr(rec))}"'
+            return f'{relative(page, rec.page)} "{self._title(target)}"'
 
         spans = self.corpus.marks.get(record_id, {}) if marks else None
         return Markup(render(body, link_for, marks=spans))
