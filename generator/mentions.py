@@ -303,23 +303,26 @@ class Matcher:
         return {k: v for k, v in self.targets.items() if len(v) > 1}
 
 
+Trie = dict[str, "Trie"]
+
+
 def _trie_regex(words: Sequence[str]) -> str:
     """One regex for many names, merged by common prefix so the engine does not try each
     name at each position. Greedy optional branches make the longest name win, as an
     alternation sorted longest-first would; a space in a name matches any white space."""
-    trie: dict[str, dict[str, object]] = {}
+    trie: Trie = {}
     for word in words:
-        node: dict[str, object] = trie
+        node = trie
         for ch in word:
-            node = node.setdefault(ch, {})  # type: ignore[assignment]
+            node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict[str, object]) -> str:
+    def emit(node: Trie) -> str:
         ends = "" in node
         branches = []
         for ch in sorted(k for k in node if k):
             head = r"\s+" if ch == " " else re.escape(ch)
-            branches.append(head + emit(node[ch]))  # type: ignore[arg-type]
+            branches.append(head + emit(node[ch]))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
