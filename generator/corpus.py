@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from generator.dates import PartialDate
+from generator.incremental import BuildCache
 from generator.mentions import Text, sentence_at, sentence_bounds
 from generator.quotes import Found
 from generator.records import Record
@@ -111,40 +112,61 @@ def event_date(corpus: Corpus, event_id: str) -> PartialDate:
     return corpus.event(event_id).when
 
 
+@dataclass(frozen=True)
+class TextLinks:
+    """What one text contributes to the graph: its backlinks and its co-mentions."""
+
+    backlinks: tuple[Backlink, ...]
+    pairs: tuple[tuple[tuple[str, str], int], ...]
+
+
+def text_links(record_id: str, text: Text) -> TextLinks:
+    backlinks: list[Backlink] = []
+    pairs: Counter[tuple[str, str]] = Counter()
+    per_paragraph: dict[int, set[str]] = defaultdict(set)
+    plains: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    for block, seg, offset in text.mentions():
+        if not block.number:
+            continue
+        if block.number not in plains:
+            plain = block.plain
+            plains[block.number] = (plain, sentence_bounds(plain))
+        plain, bounds = plains[block.number]
+        sentence, at = sentence_at(plain, offset, bounds=bounds)
+        backlinks.append(
+            Backlink(
+                seg.target, record_id, block.number, sentence, at, " ".join(seg.plain.split()), seg.explicit
+            )
+        )
+        per_paragraph[block.number].add(seg.target)
+    for ids in per_paragraph.values():
+        for a, b in combinations(sorted(ids), 2):
+            pairs[(a, b)] += 1
+    return TextLinks(tuple(backlinks), tuple(sorted(pairs.items())))
+
+
 def build(
     records: Mapping[str, Record],
     texts: Mapping[str, Text],
     found: Mapping[tuple[str, int], Found],
+    cache: BuildCache | None = None,
 ) -> Corpus:
     ordered = dict(sorted(records.items()))
     backlinks: dict[str, list[Backlink]] = defaultdict(list)
     cooccur: Counter[tuple[str, str]] = Counter()
     for record_id, text in sorted(texts.items()):
-        per_paragraph: dict[int, set[str]] = defaultdict(set)
-        plains: dict[int, tuple[str, list[tuple[int, int]]]] = {}
-        for block, seg, offset in text.mentions():
-            if seg.target not in records or not block.number:
-                continue
-            if block.number not in plains:
-                plain = block.plain
-                plains[block.number] = (plain, sentence_bounds(plain))
-            plain, bounds = plains[block.number]
-            sentence, at = sentence_at(plain, offset, bounds=bounds)
-            backlinks[seg.target].append(
-                Backlink(
-                    seg.target,
-                    record_id,
-                    block.number,
-                    sentence,
-                    at,
-                    " ".join(seg.plain.split()),
-                    seg.explicit,
-                )
-            )
-            per_paragraph[block.number].add(seg.target)
-        for ids in per_paragraph.values():
-            for a, b in combinations(sorted(ids), 2):
-                cooccur[(a, b)] += 1
+        hit = cache.text_links.get(record_id) if cache is not None else None
+        if hit is not None and hit[0] is text:
+            links: TextLinks = hit[1]
+        else:
+            links = text_links(record_id, text)
+            if cache is not None:
+                cache.text_links[record_id] = (text, links)
+        for backlink in links.backlinks:
+            if backlink.target in records:
+                backlinks[backlink.target].append(backlink)
+        for pair, count in links.pairs:
+            cooccur[pair] += count
 
     quotes: list[QuoteRef] = []
     marks: dict[str, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
@@ -215,20 +237,22 @@ def build(
             related[a].append((b, count))
             related[b].append((a, count))
 
+    keys = {rid: sort_key(record) for rid, record in records.items()}
+
     def by_date(ids: list[str]) -> tuple[str, ...]:
-        return tuple(sorted(ids, key=lambda i: sort_key(records[i])))
+        return tuple(sorted(ids, key=keys.__getitem__))
 
     return Corpus(
         records=ordered,
         texts=texts,
-        quotes=tuple(sorted(quotes, key=lambda q: (sort_key(records[q.source]), q.index))),
+        quotes=tuple(sorted(quotes, key=lambda q: (keys[q.source], q.index))),
         marks={k: dict(v) for k, v in marks.items()},
         backlinks={
-            k: tuple(sorted(v, key=lambda b: (sort_key(records[b.source]), b.paragraph, b.at)))
+            k: tuple(sorted(v, key=lambda b: (keys[b.source], b.paragraph, b.at)))
             for k, v in backlinks.items()
         },
         participations={
-            k: tuple(sorted(v, key=lambda p: (sort_key(records[p.event]), p.role or "")))
+            k: tuple(sorted(v, key=lambda p: (keys[p.event], p.role or "")))
             for k, v in participations.items()
         },
         parts={k: by_date(v) for k, v in parts.items()},
@@ -243,13 +267,10 @@ def build(
             k: tuple(sorted(v, key=lambda o: (o.role.since or PartialDate(0), o.person)))
             for k, v in offices.items()
         },
-        located={k: tuple(sorted(v, key=lambda i: sort_key(records[i]))) for k, v in located.items()},
+        located={k: tuple(sorted(v, key=keys.__getitem__)) for k, v in located.items()},
         suborganizations={k: tuple(sorted(v)) for k, v in suborganizations.items()},
         events_at={k: by_date(v) for k, v in events_at.items()},
-        tagged={
-            k: tuple(sorted(v, key=lambda i: (records[i].kind, sort_key(records[i]))))
-            for k, v in tagged.items()
-        },
+        tagged={k: tuple(sorted(v, key=keys.__getitem__)) for k, v in tagged.items()},
         related={
             k: tuple(sorted(v, key=lambda x: (-x[1], records[x[0]].name.casefold(), x[0]))[:12])
             for k, v in related.items()

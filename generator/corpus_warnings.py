@@ -14,6 +14,7 @@ from collections import Counter
 
 from generator.corpus import Corpus
 from generator.dates import PartialDate
+from generator.incremental import BuildCache
 from generator.linking import refs_of
 from generator.mentions import Text
 from generator.problems import Problem, warning
@@ -102,13 +103,13 @@ _STOP = frozenset(
 CANDIDATE_MIN_COUNT = 2
 
 
-def corpus_warnings(corpus: Corpus) -> list[Problem]:
+def corpus_warnings(corpus: Corpus, cache: BuildCache | None = None) -> list[Problem]:
     problems: list[Problem] = []
     problems.extend(_unreferenced(corpus))
     problems.extend(_unreported_events(corpus))
     problems.extend(_reported_before_it_happened(corpus))
     problems.extend(_dates_contradict_events(corpus))
-    problems.extend(_candidate_records(corpus))
+    problems.extend(_candidate_records(corpus, cache))
     return problems
 
 
@@ -215,7 +216,7 @@ def _dates_contradict_events(corpus: Corpus) -> list[Problem]:
     return problems
 
 
-def _candidate_records(corpus: Corpus) -> list[Problem]:
+def _candidate_records(corpus: Corpus, cache: BuildCache | None) -> list[Problem]:
     known: set[str] = set()
     for record in corpus.records.values():
         for alias in record.aliases:
@@ -227,7 +228,14 @@ def _candidate_records(corpus: Corpus) -> list[Problem]:
         record = corpus.records[record_id]
         if not isinstance(record.front, Source):
             continue
-        for name, line in _capitalised_names(text):
+        hit = cache.candidates.get(record_id) if cache is not None else None
+        if hit is not None and hit[0] is text:
+            names = hit[1]
+        else:
+            names = _capitalised_names(text)
+            if cache is not None:
+                cache.candidates[record_id] = (text, names)
+        for name, line in names:
             if name in known or name.split()[0] in _STOP and len(name.split()) == 1:
                 continue
             counts[name] += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from generator.incremental import BuildCache
 from generator.mentions import Matcher, Text, parse, resolve
 from generator.problems import Problem, error, suggestion, warning
 from generator.quotes import Found, closest_passage, find
@@ -182,7 +183,10 @@ def ambiguity_warnings(records: Mapping[str, Record], matcher: Matcher) -> list[
 
 
 def link_texts(
-    records: Mapping[str, Record], matcher: Matcher, broken: frozenset[str] = frozenset()
+    records: Mapping[str, Record],
+    matcher: Matcher,
+    broken: frozenset[str] = frozenset(),
+    cache: BuildCache | None = None,
 ) -> tuple[dict[str, Text], list[Problem]]:
     """Every body parsed, its mentions resolved (auto-linked in sources), unknown ids reported."""
     names = {r.id: r.name for r in records.values()}
@@ -192,7 +196,7 @@ def link_texts(
         if not record.body.strip():
             continue
         auto = isinstance(record.front, Source) and record.front.autolink
-        text = resolve(parse(record.body, record.body_line), names, matcher if auto else None)
+        text = _linked_text(record, names, matcher if auto else None, cache)
         texts[record.id] = text
         for _block, seg, _offset in text.mentions():
             if seg.explicit and seg.target not in records and seg.target not in broken:
@@ -217,8 +221,28 @@ def link_texts(
     return texts, problems
 
 
+def _linked_text(
+    record: Record, names: Mapping[str, str], matcher: Matcher | None, cache: BuildCache | None
+) -> Text:
+    if cache is None:
+        return resolve(parse(record.body, record.body_line), names, matcher)
+    parse_key = (record.body, record.body_line)
+    parsed = cache.parsed.get(parse_key)
+    if parsed is None:
+        parsed = cache.parsed[parse_key] = parse(record.body, record.body_line)
+    explicit = tuple(sorted({seg.target for _b, seg, _o in parsed.mentions() if seg.explicit}))
+    key = (parse_key, matcher.signature if matcher else None, tuple(names.get(t) for t in explicit), explicit)
+    hit = cache.resolved.get(record.id)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    cache.stats.texts_linked += 1
+    text = resolve(parsed, names, matcher)
+    cache.resolved[record.id] = (key, text)
+    return text
+
+
 def locate_quotes(
-    records: Mapping[str, Record], texts: Mapping[str, Text]
+    records: Mapping[str, Record], texts: Mapping[str, Text], cache: BuildCache | None = None
 ) -> tuple[dict[tuple[str, int], Found], list[Problem]]:
     found: dict[tuple[str, int], Found] = {}
     problems: list[Problem] = []
@@ -226,12 +250,21 @@ def locate_quotes(
         if not isinstance(record.front, Source):
             continue
         text = texts.get(record.id, Text(()))
+        lines = tuple(record.line_of("quotes", i, "text") for i in range(len(record.front.quotes)))
+        key = (text, record.front.quotes, record.path, lines)
+        hit = cache.quotes.get(record.id) if cache is not None else None
+        if hit is not None and hit[0] == key:
+            found.update({(record.id, i): f for i, f in hit[1].items()})
+            problems.extend(hit[2])
+            continue
+        mine: dict[int, Found] = {}
+        mine_problems: list[Problem] = []
         for i, quote in enumerate(record.front.quotes):
             where = find(quote.text, text)
             if where is None:
                 near = closest_passage(quote.text, text)
                 hint = f"; the closest passage is: {near}" if near else ""
-                problems.append(
+                mine_problems.append(
                     error(
                         record.path,
                         record.line_of("quotes", i, "text"),
@@ -240,5 +273,9 @@ def locate_quotes(
                     )
                 )
             else:
-                found[(record.id, i)] = where
+                mine[i] = where
+        if cache is not None:
+            cache.quotes[record.id] = (key, mine, mine_problems)
+        found.update({(record.id, i): f for i, f in mine.items()})
+        problems.extend(mine_problems)
     return found, problems

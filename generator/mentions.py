@@ -15,6 +15,7 @@ from these segments, so nothing from the corpus reaches the page unexamined:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -284,6 +285,11 @@ class Matcher:
 
     pattern: re.Pattern[str] | None
     targets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def signature(self) -> str:
+        """Equal for matchers that link the same names to the same records."""
+        return self.pattern.pattern + repr(sorted(self.targets.items())) if self.pattern else ""
 
     @classmethod
     def build(cls, names: Mapping[str, Iterable[str]]) -> Matcher:

@@ -66,6 +66,7 @@ def home(corpus: Corpus) -> PageSpec:
             "last": last,
             "most_mentioned": [(rid, mentioned[rid]) for rid in most],
             "topics": [r.id for r in corpus.of_kind("topics")],
+            "quote_count": len(corpus.quotes),
         },
     )
 

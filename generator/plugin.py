@@ -9,6 +9,9 @@ shows the problems at the top of every page.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from generator.incremental import BuildCache
 from generator.mentions import escape_markdown
 from generator.problems import Problem
 from generator.site import generate
@@ -40,10 +44,23 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.last_good: dict[str, str] = {}
         self.pages: dict[str, str] = {}
         self.problems: list[Problem] = []
+        self.page_dir: Path | None = None
+        self.written: dict[str, str] = {}
+        self.cache: BuildCache | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds of `mkdocs serve`.
         self.serving = command == "serve"
+        if self.serving:
+            # Pages are backed by files here (never in docs_dir), rewritten only when their
+            # Markdown changes, so `mkdocs serve --dirty` re-renders only changed pages.
+            self.page_dir = Path(tempfile.mkdtemp(prefix="corpus-pages-"))
+            self.cache = BuildCache()  # reuse what an edit did not change
+
+    def on_shutdown(self) -> None:
+        if self.page_dir is not None:
+            shutil.rmtree(self.page_dir, ignore_errors=True)
+            self.page_dir = None
 
     def _paths(self, config: MkDocsConfig) -> tuple[Path, Path, Path]:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -51,7 +68,15 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         root, content, templates = self._paths(config)
-        result = generate(content, templates, shown_base=root)
+        started = time.perf_counter()
+        result = generate(content, templates, shown_base=root, cache=self.cache)
+        if self.cache is not None:
+            stats = self.cache.stats
+            log.info(
+                f"corpus: {time.perf_counter() - started:.2f}s, read {stats.files_read} file(s), "
+                f"linked {stats.texts_linked} text(s), rendered {stats.pages_rendered} page(s), "
+                f"kept {stats.pages_reused}"
+            )
         self.problems = list(result.problems)
         for problem in result.warnings:
             (log.warning if self.config.warnings_fail else log.info)(problem.format())
@@ -78,8 +103,25 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             inclusion = InclusionLevel.UNDEFINED
             if path not in LISTED and not path.endswith("/index.md"):
                 inclusion = InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+            if self.page_dir is None:
+                files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+            else:
+                source = self._write(path, markdown)
+                files.append(File.generated(config, path, abs_src_path=str(source), inclusion=inclusion))
+        if self.page_dir is not None:
+            for gone in set(self.written) - set(self.pages):
+                (self.page_dir / gone).unlink(missing_ok=True)
+                del self.written[gone]
         return files
+
+    def _write(self, path: str, markdown: str) -> Path:
+        assert self.page_dir is not None
+        target = self.page_dir / path
+        if self.written.get(path) != markdown:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(markdown, encoding="utf-8")
+            self.written[path] = markdown
+        return target
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         _root, content, templates = self._paths(config)

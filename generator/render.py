@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate, human_span
+from generator.incremental import BuildCache, freeze, template_signature
 from generator.mentions import escape_markdown, render
 from generator.pages import PageSpec
 from generator.problems import Problem, error
@@ -90,9 +91,13 @@ class Renderer:
             md=lambda s: Markup(escape_markdown(str(s))),
             cell=lambda s: Markup(escape_markdown(" ".join(str(s).split()))),
         )
-        self.env.globals.update(corpus=corpus, records=corpus.records)
+        self.touched: set[str] = set()  # records the page being rendered read (for incremental builds)
+        self.env.globals.update(records=_Tracked(corpus.records, self.touched))
 
     # -- filters --------------------------------------------------------------------------
+
+    def _touch(self, target: str) -> None:
+        self.touched.add(target)
 
     def _title(self, target: str) -> str:
         """The escaped link title (shown as a tooltip) of a record, computed once per record."""
@@ -103,6 +108,7 @@ class Renderer:
 
     @jinja2.pass_context
     def url(self, ctx: jinja2.runtime.Context, target: str, anchor: str = "") -> Markup:
+        self._touch(target)
         page = self.corpus.records[target].page if target in self.corpus.records else target
         href = relative(ctx["page_path"], page)
         return Markup(href + (f"#{anchor}" if anchor else ""))
@@ -112,6 +118,7 @@ class Renderer:
         self, ctx: jinja2.runtime.Context, target: str, text: str | None = None, anchor: str = ""
     ) -> Markup:
         """``[Name](../kind/id.md "summary")``; plain text for a name that has no record."""
+        self._touch(target)
         record = self.corpus.records.get(target)
         if record is None:
             return Markup(escape_markdown(text or target))
@@ -121,6 +128,7 @@ class Renderer:
 
     @jinja2.pass_context
     def text(self, ctx: jinja2.runtime.Context, record_id: str, marks: bool = False) -> Markup:
+        self._touch(record_id)
         body = self.corpus.texts.get(record_id)
         if body is None:
             return Markup("")
@@ -129,6 +137,7 @@ class Renderer:
 
         @functools.cache
         def link_for(target: str) -> str | None:
+            self._touch(target)
             rec = records.get(target)
             if rec is None:
                 return None
@@ -178,6 +187,24 @@ class Renderer:
             ]
 
 
+class _Tracked(Mapping[str, Record]):
+    """The records as templates see them: every look-up is noted in ``touched``."""
+
+    def __init__(self, records: Mapping[str, Record], touched: set[str]) -> None:
+        self._records = records
+        self._touched = touched
+
+    def __getitem__(self, key: str) -> Record:
+        self._touched.add(key)
+        return self._records[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
 def _template_path(filename: str | None, name: str | None) -> str:
     if filename:
         parts = Path(filename).parts
@@ -198,13 +225,27 @@ def _template_line(exc: BaseException, template: str) -> int:
 
 
 def render_all(
-    templates: Path, corpus: Corpus, specs: list[PageSpec]
+    templates: Path, corpus: Corpus, specs: list[PageSpec], cache: BuildCache | None = None
 ) -> tuple[dict[str, str], list[Problem]]:
+    """Every page's Markdown. With a cache, a page whose template files, context and the
+    records its template read are all unchanged is taken from the last run."""
     renderer = Renderer(templates, corpus)
     pages: dict[str, str] = {}
     problems: list[Problem] = []
     seen_templates: set[str] = set()
+    signature = template_signature(templates) if cache is not None else ()
+    versions = cache.versions() if cache is not None else {}
     for spec in specs:
+        context_key = (signature, spec.template, spec.title, freeze(dict(spec.context)))
+        if cache is not None:
+            hit = cache.pages.get(spec.path)
+            if hit is not None and hit[0][0] == context_key:
+                deps_key = tuple((d, versions.get(d)) for d in sorted(hit[2]))
+                if hit[0][1] == deps_key:
+                    pages[spec.path] = hit[1]
+                    cache.stats.pages_reused += 1
+                    continue
+        renderer.touched.clear()
         markdown, found = renderer.render_page(spec)
         if found:
             if spec.template not in seen_templates:  # one report per broken template
@@ -213,7 +254,15 @@ def render_all(
             continue
         assert markdown is not None
         pages[spec.path] = markdown
+        if cache is not None:
+            deps = frozenset(renderer.touched)
+            cache.stats.pages_rendered += 1
+            deps_key = tuple((d, versions.get(d)) for d in sorted(deps))
+            cache.pages[spec.path] = ((context_key, deps_key), markdown, deps)
+    if cache is not None:
+        for gone in set(cache.pages) - {spec.path for spec in specs}:
+            del cache.pages[gone]
     return pages, problems
 
 
-__all__ = ["Mapping", "Renderer", "relative", "render_all"]
+__all__ = ["Renderer", "relative", "render_all"]

@@ -10,6 +10,7 @@ from generator import corpus as corpus_mod
 from generator import linking
 from generator.corpus import Corpus
 from generator.corpus_warnings import corpus_warnings
+from generator.incremental import BuildCache, FileEntry
 from generator.pages import plan
 from generator.problems import Problem, error, has_errors, sorted_problems
 from generator.reading import display_path, find_files, read_document
@@ -39,70 +40,109 @@ class Generated:
         return [p for p in self.problems if p.severity.value == "warning"]
 
 
-def load(content: Path, shown_base: Path | None = None) -> tuple[dict[str, Record], set[str], list[Problem]]:
+def load(
+    content: Path, shown_base: Path | None = None, cache: BuildCache | None = None
+) -> tuple[dict[str, Record], set[str], list[Problem]]:
     """Read and validate every record; ids checked for uniqueness across kinds.
 
     Returns the valid records, the ids of files that exist but did not validate (so
-    references to them are not reported a second time), and the problems."""
+    references to them are not reported a second time), and the problems. With a cache,
+    files whose time and size did not change are not read again."""
     base = shown_base if shown_base is not None else content.parent
     files, problems = find_files(content, base)
     records: dict[str, Record] = {}
     broken: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for kind, path in files:
         shown = display_path(path, base)
-        doc, found = read_document(kind, path, shown)
-        problems.extend(found)
-        if doc is None:
-            broken.add(path.name[: -len(".md")])
+        entry = _read(kind, path, shown, cache)
+        seen.add((kind, shown))
+        problems.extend(entry.problems)
+        if entry.record is None:
+            broken.add(entry.doc.id if entry.doc else path.name[: -len(".md")])
             continue
-        front, found = validate(doc)
-        problems.extend(found)
-        if front is None:
-            broken.add(doc.id)
-            continue
-        if doc.id in records:
-            first = records[doc.id]
+        record = entry.record
+        if record.id in records:
+            first = records[record.id]
             problems.append(
                 error(
                     shown,
                     1,
-                    f"id '{doc.id}' is already used by {first.path}: ids are unique across all kinds",
+                    f"id '{record.id}' is already used by {first.path}: ids are unique across all kinds",
                 )
             )
             continue
-        records[doc.id] = Record.from_document(doc, front)
+        records[record.id] = record
+    if cache is not None:
+        for gone in set(cache.files) - seen:
+            del cache.files[gone]
     return records, broken - set(records), problems
 
 
-def link(records: Mapping[str, Record], broken: set[str] | None = None) -> tuple[Corpus, list[Problem]]:
+def _read(kind: str, path: Path, shown: str, cache: BuildCache | None) -> FileEntry:
+    try:
+        st = path.stat()
+        key = (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+    except OSError:
+        key = (0, 0, -1)
+    if cache is not None:
+        cached = cache.files.get((kind, shown))
+        if cached is not None and cached.key == key and key[2] >= 0:
+            return cached
+        cache.stats.files_read += 1
+    doc, problems = read_document(kind, path, shown)
+    record = None
+    if doc is not None:
+        front, found = validate(doc)
+        problems.extend(found)
+        if front is not None:
+            record = Record.from_document(doc, front)
+    entry = FileEntry(key, cache.next_version() if cache else 0, doc, record, tuple(problems))
+    if cache is not None:
+        cache.files[(kind, shown)] = entry
+    return entry
+
+
+def link(
+    records: Mapping[str, Record], broken: set[str] | None = None, cache: BuildCache | None = None
+) -> tuple[Corpus, list[Problem]]:
     known_broken = frozenset(broken or ())
     problems = linking.check_references(records, known_broken)
     matcher = linking.build_matcher(records)
     problems.extend(linking.ambiguity_warnings(records, matcher))
-    texts, found = linking.link_texts(records, matcher, known_broken)
+    texts, found = linking.link_texts(records, matcher, known_broken, cache)
     problems.extend(found)
-    quotes, found = linking.locate_quotes(records, texts)
+    quotes, found = linking.locate_quotes(records, texts, cache)
     problems.extend(found)
-    corpus = corpus_mod.build(records, texts, quotes)
+    corpus = corpus_mod.build(records, texts, quotes, cache)
     if not has_errors(problems):
-        problems.extend(corpus_warnings(corpus))
+        problems.extend(corpus_warnings(corpus, cache))
     return corpus, problems
 
 
-def check(content: Path, shown_base: Path | None = None) -> tuple[Corpus | None, list[Problem]]:
+def check(
+    content: Path, shown_base: Path | None = None, cache: BuildCache | None = None
+) -> tuple[Corpus | None, list[Problem]]:
     """Everything but rendering: the linked corpus (if it loaded) and all problems."""
-    records, broken, problems = load(content, shown_base)
-    corpus, found = link(records, broken)
+    records, broken, problems = load(content, shown_base, cache)
+    corpus, found = link(records, broken, cache)
     problems.extend(found)
     return corpus, sorted_problems(problems)
 
 
-def generate(content: Path, templates: Path, shown_base: Path | None = None) -> Generated:
-    """Pages for a corpus; no pages at all when the corpus has errors."""
-    corpus, problems = check(content, shown_base)
+def generate(
+    content: Path, templates: Path, shown_base: Path | None = None, cache: BuildCache | None = None
+) -> Generated:
+    """Pages for a corpus; no pages at all when the corpus has errors.
+
+    ``cache`` (kept by `mkdocs serve` between rebuilds) lets a run reuse what did not
+    change since the last one; the result is the same as without it."""
+    if cache is not None:
+        cache.start_run()
+    corpus, problems = check(content, shown_base, cache)
     if has_errors(problems) or corpus is None:
         return Generated({}, tuple(problems), corpus)
-    pages, found = render_all(templates / "pages", corpus, plan(corpus))
+    pages, found = render_all(templates / "pages", corpus, plan(corpus), cache)
     problems = sorted_problems([*problems, *found])
     if has_errors(problems):
         return Generated({}, tuple(problems), corpus)

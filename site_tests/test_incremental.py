@@ -1,0 +1,120 @@
+"""The serve cache is deliberate and tested: after any edit, a run with the cache gives exactly
+what a fresh run gives, and it redoes only what the edit touched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.incremental import BuildCache
+from generator.site import generate
+from site_tests.conftest import FIXTURES, ROOT
+
+
+def _touch_later(path: Path) -> None:
+    """Make sure the edit is seen even on file systems with coarse timestamps."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def edit(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        _touch_later(path)
+
+    return apply
+
+
+def write(rel: str, text: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / rel).write_text(text, encoding="utf-8")
+        _touch_later(root / rel)
+
+    return apply
+
+
+def remove(rel: str) -> Callable[[Path], None]:
+    return lambda root: (root / rel).unlink()
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "text of a source": edit(
+        "content/sources/tehran-meeting.md",
+        "He spoke about terrorism.",
+        "He spoke about terrorism and Russia.",
+    ),
+    "rename a record": edit(
+        "content/countries/russia.md", "name: Russia", "name: Russian Federation\naliases: [Russia]"
+    ),
+    "new alias": edit("content/places/tehran.md", "name: Tehran", "name: Tehran\naliases: [Wednesday]"),
+    "summary shown in links": edit("content/topics/terrorism.md", "Armed violence", "Organized violence"),
+    "event date": edit("content/events/sco-2021.md", "date: 2021-09", "date: 2021-06"),
+    "participant role": edit("content/events/afghanistan-neighbours.md", "role: host", "role: chair"),
+    "membership": edit("content/organizations/sco.md", "role: member state", "role: observer"),
+    "quote": edit("content/sources/tehran-meeting.md", "event: afghanistan-neighbours\n", ""),
+    "new record": write("content/people/wang-yi.md", "---\nname: Wang Yi\n---\n"),
+    "removed record": remove("content/events/sco-press.md"),
+    "broken file": write("content/places/tehran.md", "---\nname: [Tehran\n---\n"),
+    "template": edit("templates/pages/timeline.md.j2", "# Timeline", "# Timeline of events"),
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "small" / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+def run(root: Path, cache: BuildCache | None = None):  # type: ignore[no-untyped-def]
+    return generate(root / "content", root / "templates", root, cache=cache)
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_cached_run_after_an_edit_equals_a_fresh_run(project: Path, name: str) -> None:
+    cache = BuildCache()
+    first = run(project, cache)
+    assert first.ok
+    EDITS[name](project)
+    cached = run(project, cache)
+    fresh = run(project)
+    assert cached.problems == fresh.problems
+    assert dict(cached.pages) == dict(fresh.pages)
+    # and back again
+    shutil.rmtree(project / "content")
+    shutil.copytree(FIXTURES / "small" / "content", project / "content")
+    shutil.rmtree(project / "templates")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    for path in (project / "content").rglob("*.md"):
+        _touch_later(path)
+    for path in (project / "templates").rglob("*"):
+        if path.is_file():
+            _touch_later(path)
+    again = run(project, cache)
+    assert dict(again.pages) == dict(first.pages)
+
+
+def test_an_unchanged_corpus_is_not_read_or_rendered_again(project: Path) -> None:
+    cache = BuildCache()
+    first = run(project, cache)
+    assert cache.stats.pages_rendered == len(first.pages)
+    run(project, cache)
+    assert (cache.stats.files_read, cache.stats.texts_linked, cache.stats.pages_rendered) == (0, 0, 0)
+
+
+def test_an_edit_redoes_only_what_it_touches(project: Path) -> None:
+    cache = BuildCache()
+    first = run(project, cache)
+    time.sleep(0.01)
+    EDITS["text of a source"](project)
+    run(project, cache)
+    assert cache.stats.files_read == 1
+    assert cache.stats.texts_linked == 1
+    # the source page, the pages of what it mentions, the indexes and home that list it
+    assert 0 < cache.stats.pages_rendered < len(first.pages)
