@@ -8,6 +8,7 @@ shows the problems at the top of every page.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import shutil
 import tempfile
@@ -55,6 +56,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             # Pages are backed by files here (never in docs_dir), rewritten only when their
             # Markdown changes, so `mkdocs serve --dirty` re-renders only changed pages.
             self.page_dir = Path(tempfile.mkdtemp(prefix="corpus-pages-"))
+            atexit.register(shutil.rmtree, self.page_dir, ignore_errors=True)  # also on Ctrl-C
             self.cache = BuildCache()  # reuse what an edit did not change
 
     def on_shutdown(self) -> None:

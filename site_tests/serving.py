@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -67,7 +68,7 @@ def serve(
             raise AssertionError("mkdocs serve did not start:\n" + (tmp_path / "serve.log").read_text())
         yield base, copy, process
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs shuts down and cleans up
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
