@@ -100,6 +100,10 @@ _STOP = frozenset(
         "Theme",
     ]
 )
+_CALENDAR = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "August September October November December".split()
+)
 CANDIDATE_MIN_COUNT = 2
 
 
@@ -137,14 +141,24 @@ def _unreferenced(corpus: Corpus) -> list[Problem]:
 
 
 def _unreported_events(corpus: Corpus) -> list[Problem]:
+    """Events that no source reports, neither them nor any event held within them."""
+
+    def reported(event_id: str, seen: frozenset[str] = frozenset()) -> bool:
+        if event_id in corpus.reported_by:
+            return True
+        return any(
+            reported(part, seen | {event_id}) for part in corpus.parts.get(event_id, ()) if part not in seen
+        )
+
     return [
         warning(
             record.path,
             1,
-            f"no source reports the event '{record.id}': add it to a source's 'reports'",
+            f"no source reports the event '{record.id}' or any event held within it: "
+            "add it to a source's 'reports'",
         )
         for record in corpus.records.values()
-        if record.kind == "events" and record.id not in corpus.reported_by
+        if record.kind == "events" and not reported(record.id)
     ]
 
 
@@ -199,6 +213,8 @@ def _dates_contradict_events(corpus: Corpus) -> list[Problem]:
                             f"{when.human()}, but that role's dates in {actor.path} do not cover it",
                         )
                     )
+            if participant.role and "member" not in participant.role.casefold():
+                continue  # an observer, a guest or a host need not be a member
             for membership in corpus.memberships.get(participant.id, ()):
                 if membership.member != participant.id or membership.organization not in present:
                     continue
@@ -217,11 +233,16 @@ def _dates_contradict_events(corpus: Corpus) -> list[Problem]:
 
 
 def _candidate_records(corpus: Corpus, cache: BuildCache | None) -> list[Problem]:
-    known: set[str] = set()
+    known: set[str] = set(_CALENDAR)
+    names_of_records: set[str] = set()
     for record in corpus.records.values():
         for alias in record.aliases:
+            names_of_records.add(alias)
             known.add(alias)
             known.update(alias.split())
+        if isinstance(record.front, Person):
+            known.update(role.title for role in record.front.roles)
+    stems = {word[:4] for word in known if len(word) >= 4 and " " not in word and word[:1].isupper()}
     counts: Counter[str] = Counter()
     first_seen: dict[str, tuple[str, int]] = {}
     for record_id, text in sorted(corpus.texts.items()):
@@ -235,8 +256,21 @@ def _candidate_records(corpus: Corpus, cache: BuildCache | None) -> list[Problem
             names = _capitalised_names(text)
             if cache is not None:
                 cache.candidates[record_id] = (text, names)
-        for name, line in names:
-            if name in known or name.split()[0] in _STOP and len(name.split()) == 1:
+        for found, line in names:
+            words = found.split()
+            while (
+                len(words) > 1
+                and len(words[0]) >= 5
+                and words[0][:4] in stems
+                and words[0] not in names_of_records
+            ):
+                words = words[1:]  # a demonym or derived form of a known name: "Russian", "Afghan"
+            name = " ".join(words)
+            if (
+                not name
+                or name in known
+                or (len(words) == 1 and (words[0] in _STOP or words[0][:4] in stems))
+            ):
                 continue
             counts[name] += 1
             first_seen.setdefault(name, (record.path, line))

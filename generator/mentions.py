@@ -421,6 +421,7 @@ def sentence_at(
 
 # --- Markdown out --------------------------------------------------------------------------
 
+_BANG_BEFORE_LINK_RE = re.compile(r"(?<!\\)!\[")
 _MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
 
@@ -476,7 +477,8 @@ def render(
             out.append("* * *")
             continue
         spans = sorted((marks or {}).get(block.number, ()))
-        body = _render_segments(block.segments, link, spans)
+        # a "!" of the text right before a link would turn it into an image
+        body = _BANG_BEFORE_LINK_RE.sub(r"\\![", _render_segments(block.segments, link, spans))
         anchor = f" {{ #{block.anchor} }}" if anchors and block.anchor else ""
         if block.kind == "heading":
             level = min(6, block.level + heading_shift)

@@ -119,6 +119,7 @@ def to_html(text: str) -> str:
 @given(TEXTS)
 @example("[[iran]] [Iran](https://x.org) `Iran` Iran")
 @example("# Iran\n\nIran")
+@example("!Iran")  # once made an image of an auto-link
 def test_render_never_crashes_nests_links_or_goes_live(body: str) -> None:
     text = resolve(parse(body), NAMES, MATCHER)
     html = to_html(render(text, link))

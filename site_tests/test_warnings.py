@@ -133,3 +133,26 @@ def test_missing_content_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = _run(tmp_path, "--content", "nowhere")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+NO_FALSE_ALARMS = [
+    Case("an observer need not be a member",
+         {"events/sco-1999.md": "---\ntitle: SCO talks\ndate: 1999-05\nparticipants: [sco, {id: russia, role: observer}]\n---\n",
+          "sources/report.md": "---\ntitle: R\npublished: 2021-10-28\nreports: [tehran-meeting, sco-1999]\n---\nIran, Russia, Tehran, the SCO and Lavrov.\n"},
+         "content/events/sco-1999.md", 0, ("membership",)),
+    Case("a summit whose side meeting is reported",
+         {"events/summit.md": "---\ntitle: Summit\ndate: 2021-10\n---\n",
+          "events/tehran-meeting.md": "---\ntitle: Tehran meeting\ndate: 2021-10-27\npart_of: summit\n---\n"},
+         "content/events/summit.md", 0, ("no source reports",)),
+    Case("weekdays, demonyms and role titles are not candidate records",
+         {"sources/report.md": "---\ntitle: R\npublished: 2021-10-28\n---\nOn Thursday the Russian Foreign Minister met Iranian officials and the SCO.\n\n"
+          "On Thursday the Russian Foreign Minister, Lavrov, met Iranian officials in Tehran.\n"},
+         "content/sources/report.md", 0, ("candidate",)),
+]
+
+
+@pytest.mark.parametrize("case", NO_FALSE_ALARMS, ids=str)
+def test_no_false_alarm(case: Case, tmp_path: Path) -> None:
+    _corpus, problems = check(write_case(case, tmp_path), tmp_path)
+    unwanted = [p for p in problems if p.path == case.path and all(w in p.message for w in case.words)]
+    assert unwanted == [], "\n".join(p.format() for p in problems)
