@@ -105,7 +105,8 @@ def test_bad_input_fails_mkdocs_build_and_keeps_site(
     assert tree_digest(site) == digest
 
 
-@pytest.mark.parametrize("case", CASES[:: max(1, len(CASES) // 12)], ids=str)
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=str)
 def test_bad_input_fails_check_command(case: Case, tmp_path: Path) -> None:
     content = write_case(case, tmp_path)
     result = subprocess.run(
