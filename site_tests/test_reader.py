@@ -1,0 +1,190 @@
+"""What a reader does, in headless Chromium (Debian's, driven by Playwright).
+
+Search for a person, open the result, follow a cross-link to a country; no console error,
+nothing requested from outside the site; hostile pages run nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from site_tests.conftest import ARTIFACTS, FIXTURES, build_site
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run must install Debian's chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@functools.cache
+def _serve(site: Path) -> str:
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="session")
+def seed_url(seed_site: Path) -> str:
+    return _serve(seed_site)
+
+
+@pytest.fixture(scope="session")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _serve(build_site(tmp_path_factory.mktemp("hostile-browser"), FIXTURES / "hostile" / "content"))
+
+
+class Watch:
+    """Console errors, page errors, dialogs and every request a page makes."""
+
+    def __init__(self, page: object) -> None:
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+        page.on("pageerror", lambda e: self.errors.append(str(e)))  # type: ignore[attr-defined]
+        page.on("dialog", self._dialog)  # type: ignore[attr-defined]
+        page.on("request", lambda r: self.requests.append(r.url))  # type: ignore[attr-defined]
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    def outside(self) -> list[str]:
+        return [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme in ("http", "https") and urlsplit(u).hostname != "127.0.0.1"
+        ]
+
+
+def test_search_a_person_then_follow_a_link_to_a_country(browser: object, seed_url: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    watch = Watch(page)
+    page.goto(seed_url + "/")
+    if page.locator("input.md-search__input").is_hidden():  # narrow screens fold the search box
+        page.locator("label.md-search__icon").first.click()
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill("Lavrov")
+    result = page.locator("a.md-search-result__link[href*='people/sergey-lavrov']").first
+    result.wait_for(state="visible", timeout=20_000)
+    result.click()
+    page.wait_for_url("**/people/sergey-lavrov/**", timeout=20_000)
+    assert page.locator("article h1").inner_text().strip().rstrip("¶") == "Sergey Lavrov"
+    country = page.locator("article a[href*='countries/russia/']").first
+    country.click()
+    page.wait_for_url("**/countries/russia/", timeout=20_000)
+    assert "Russia" in page.locator("article h1").inner_text()
+    assert watch.errors == []
+    assert watch.outside() == []
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/timeline/",
+        "/quotes/",
+        "/people/sergey-lavrov/",
+        "/countries/iran/",
+        "/organizations/sco/",
+        "/events/quad-meeting-2024/",
+        "/sources/2024-10-03-joint-statement-critical-of-taliban/",
+    ],
+)
+def test_pages_load_cleanly_and_only_from_the_site(browser: object, seed_url: str, path: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    watch = Watch(page)
+    page.goto(seed_url + path, wait_until="networkidle")
+    assert page.locator("article h1").count() == 1
+    assert watch.errors == []
+    assert watch.outside() == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = path.strip("/").replace("/", "-") or "home"
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.close()
+
+
+def test_paragraph_anchor_of_a_backlink_lands_on_the_sentence(browser: object, seed_url: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(seed_url + "/people/wang-yi/")
+    link = page.locator("article a[href*='sources/'][href*='#p-']").first
+    href = link.get_attribute("href")
+    link.click()
+    anchor = href.split("#", 1)[1]
+    page.wait_for_url(f"**#{anchor}")
+    target = page.locator(f"[id='{anchor}']")
+    assert target.count() == 1 and "Wang" in target.inner_text()
+    assert target.evaluate(
+        "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+    )
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sources/hostile-text/",
+        "/countries/iran/",
+        "/events/attack/",
+        "/people/mallory/",
+        "/",
+        "/quotes/",
+        "/timeline/",
+    ],
+)
+def test_hostile_pages_run_nothing(browser: object, hostile_url: str, path: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    watch = Watch(page)
+    page.goto(hostile_url + path, wait_until="networkidle")
+    page.mouse.move(200, 300)
+    for link in page.locator("article a").all()[:20]:
+        link.hover()
+    assert watch.dialogs == []
+    assert watch.errors == []
+    assert watch.outside() == []
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('article script, article iframe, article object, article img').length"
+        )
+        == 0
+    )
+    page.close()
