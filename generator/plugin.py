@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from generator.incremental import BuildCache
 from generator.mentions import escape_markdown
 from generator.problems import Problem
+from generator.sanitize import sanitize
 from generator.site import generate
 
 log = logging.getLogger("mkdocs.plugins.corpus")
@@ -124,6 +125,10 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             target.write_text(markdown, encoding="utf-8")
             self.written[path] = markdown
         return target
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        # A second line of defence: on a correct build this changes nothing visible.
+        return sanitize(html)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         _root, content, templates = self._paths(config)
