@@ -97,12 +97,14 @@ class Watch:
 def test_search_a_person_then_follow_a_link_to_a_country(browser: object, seed_url: str) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     watch = Watch(page)
-    page.goto(seed_url + "/")
+    page.goto(seed_url + "/", wait_until="networkidle")  # the search worker has its index
     if page.locator("input.md-search__input").is_hidden():  # narrow screens fold the search box
         page.locator("label.md-search__icon").first.click()
     search = page.locator("input.md-search__input")
     search.click()
-    search.fill("Lavrov")
+    # Key by key, as a reader types: Material reads the query on key events, so fill() (an
+    # input event only) was seen only when the script happened to start after it.
+    search.press_sequentially("Lavrov", delay=30)
     result = page.locator("a.md-search-result__link[href*='people/sergey-lavrov']").first
     result.wait_for(state="visible", timeout=20_000)
     result.click()
