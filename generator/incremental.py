@@ -8,7 +8,9 @@ Each stage keeps what it computed, keyed by exactly what it was computed from:
 - a source's quote positions: the resolved text and the quotes;
 - a text's backlinks and co-mentions: the resolved text;
 - a page's Markdown: its template files, its planned context, and the version of every
-  record the template read while rendering it.
+  record the template read while rendering it;
+- a compiled template: its source (Jinja checks the checksum of the source itself), so
+  templates are parsed and compiled once per serve, not once per save.
 
 A run with a cache gives the same pages and problems as a run without one; the tests check
 it after edits of every kind.
@@ -20,6 +22,8 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import jinja2.bccache
 
 from generator.mentions import Text
 from generator.problems import Problem
@@ -47,6 +51,31 @@ class RunStats:
     pages_reused: int = 0
 
 
+class MemoryBytecodeCache(jinja2.bccache.BytecodeCache):
+    """Compiled Jinja templates kept in memory between builds of one serve.
+
+    Jinja stores each template's source checksum beside its code and recompiles when the
+    source changed, so an edited template is never served stale.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
 @dataclass
 class BuildCache:
     files: dict[tuple[str, str], FileEntry] = field(default_factory=dict)
@@ -56,6 +85,7 @@ class BuildCache:
     text_links: dict[str, tuple[Text, Any]] = field(default_factory=dict)
     candidates: dict[str, tuple[Text, list[tuple[str, int]]]] = field(default_factory=dict)
     pages: dict[str, tuple[Any, str, frozenset[str]]] = field(default_factory=dict)
+    bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     stats: RunStats = field(default_factory=RunStats)
     _versions: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 

@@ -9,10 +9,12 @@ shows the problems at the top of every page.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from watchdog.utils.dirsnapshot import DirectorySnapshot
 
 from generator.incremental import BuildCache
 from generator.mentions import escape_markdown
@@ -126,15 +129,49 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             self.written[path] = markdown
         return target
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # While serving, the theme's templates are compiled once, not on every save.
+        if self.cache is not None:
+            env.bytecode_cache = self.cache.bytecode
+        return env
+
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # A second line of defence: on a correct build this changes nothing visible.
         return sanitize(html)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         _root, content, templates = self._paths(config)
-        server.watch(str(content))
-        server.watch(str(templates))
+        with _polled_often(server, [content, templates]) as interval:
+            server.watch(str(content))
+            server.watch(str(templates))
+        log.info(f"corpus: watching {content.name}/ and {templates.name}/ every {interval:.2f}s")
         return server
+
+
+@contextlib.contextmanager
+def _polled_often(server: Any, folders: list[Path]) -> Iterator[float]:
+    """Poll the corpus folders more often than MkDocs's 0.5 s, as often as costs at most 5%
+    of a core (between every 0.1 s and every 0.5 s): the wait for a save to be noticed is
+    most of what an author waits for on a small corpus.
+
+    MkDocs exposes no setting for this; watchdog's observer takes the interval of the
+    folders scheduled on it from its timeout. Should that attribute go, MkDocs's default stays.
+    """
+    observer = getattr(server, "observer", None)
+    previous = getattr(observer, "_timeout", None)
+    if not isinstance(previous, int | float):
+        yield 0.5
+        return
+    started = time.perf_counter()
+    for folder in folders:
+        if folder.is_dir():
+            DirectorySnapshot(str(folder))
+    interval = min(max(previous, 0.5), max(0.1, (time.perf_counter() - started) * 20))
+    observer._timeout = interval  # type: ignore[union-attr]
+    try:
+        yield interval
+    finally:
+        observer._timeout = previous  # type: ignore[union-attr]
 
 
 def _banner(problems: list[Problem]) -> str:

@@ -67,7 +67,9 @@ def _title_attr(record: Record) -> str:
 class Renderer:
     """Renders :class:`PageSpec` objects for one corpus."""
 
-    def __init__(self, templates: Path, corpus: Corpus) -> None:
+    def __init__(
+        self, templates: Path, corpus: Corpus, bytecode: jinja2.bccache.BytecodeCache | None = None
+    ) -> None:
         self.corpus = corpus
         self._titles: dict[str, str] = {}
         self.env = jinja2.Environment(
@@ -78,6 +80,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=bytecode,
         )
         self.env.filters.update(
             link=self.link,
@@ -229,7 +232,7 @@ def render_all(
 ) -> tuple[dict[str, str], list[Problem]]:
     """Every page's Markdown. With a cache, a page whose template files, context and the
     records its template read are all unchanged is taken from the last run."""
-    renderer = Renderer(templates, corpus)
+    renderer = Renderer(templates, corpus, cache.bytecode if cache is not None else None)
     pages: dict[str, str] = {}
     problems: list[Problem] = []
     seen_templates: set[str] = set()

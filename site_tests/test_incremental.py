@@ -118,3 +118,31 @@ def test_an_edit_redoes_only_what_it_touches(project: Path) -> None:
     assert cache.stats.texts_linked == 1
     # the source page, the pages of what it mentions, the indexes and home that list it
     assert 0 < cache.stats.pages_rendered < len(first.pages)
+
+
+def test_templates_are_compiled_once_per_serve_and_again_when_edited(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    compiled: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def counting(
+        self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kw: object
+    ) -> object:
+        compiled.append(name)
+        return original(self, source, name, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    cache = BuildCache()
+    run(project, cache)
+    assert "timeline.md.j2" in compiled
+    compiled.clear()
+    EDITS["text of a source"](project)
+    run(project, cache)
+    assert compiled == []  # pages re-rendered from code compiled by the first run
+    EDITS["template"](project)
+    result = run(project, cache)
+    assert compiled == ["timeline.md.j2"]
+    assert result.pages["timeline.md"].startswith("# Timeline of events")
