@@ -11,7 +11,8 @@ from generator.corpus import KIND_ORDER, Backlink, Corpus, sort_key
 from generator.records import KIND_LABELS, Record
 from generator.schema import Event, Source
 
-BACKLINKS_SHOWN = 200  # per record page; the rest are counted
+BACKLINKS_SHOWN = 200  # on a record's page, newest sources first
+MENTIONS_PER_PAGE = 200  # on the pages listing all mentions of a much-mentioned record
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ def plan(corpus: Corpus) -> list[PageSpec]:
         specs.append(kind_index(corpus, kind))
     for record in corpus.records.values():
         specs.append(record_page(corpus, record))
+        specs.extend(mention_pages(corpus, record))
     return specs
 
 
@@ -96,19 +98,58 @@ def kind_index(corpus: Corpus, kind: str) -> PageSpec:
     )
 
 
+def _mentions_in_others(corpus: Corpus, record: Record) -> list[Backlink]:
+    """A record's mentions in other texts: newest source first, then in reading order."""
+    others = [b for b in corpus.backlinks.get(record.id, ()) if b.source != record.id]
+    return sorted(others, key=lambda b: sort_key(corpus.records[b.source]), reverse=True)  # stable
+
+
+def _grouped(backlinks: list[Backlink]) -> list[MentionGroup]:
+    groups: dict[str, list[Backlink]] = {}
+    for b in backlinks:
+        groups.setdefault(b.source, []).append(b)
+    return [MentionGroup(source, tuple(bs)) for source, bs in groups.items()]
+
+
+def _mention_page_paths(record: Record, count: int) -> list[str]:
+    if count <= BACKLINKS_SHOWN:
+        return []
+    pages = -(-count // MENTIONS_PER_PAGE)
+    stem = record.page.removesuffix(".md")
+    return [f"{stem}/mentions/{n}.md" for n in range(1, pages + 1)]
+
+
+def mention_pages(corpus: Corpus, record: Record) -> list[PageSpec]:
+    """All mentions of a record too often mentioned to list them on its page, split into pages."""
+    backlinks = _mentions_in_others(corpus, record)
+    paths = _mention_page_paths(record, len(backlinks))
+    specs = []
+    for number, path in enumerate(paths, start=1):
+        first = (number - 1) * MENTIONS_PER_PAGE
+        chunk = backlinks[first : first + MENTIONS_PER_PAGE]
+        context = {
+            "record": record,
+            "number": number,
+            "pages": paths,
+            "mention_count": len(backlinks),
+            "first": first + 1,
+            "last": first + len(chunk),
+            "mention_groups": _grouped(chunk),
+        }
+        title = f"Mentions of {record.name} ({number}/{len(paths)})"
+        specs.append(PageSpec(path, "mentions.md.j2", title, context))
+    return specs
+
+
 def record_page(corpus: Corpus, record: Record) -> PageSpec:
-    backlinks = corpus.backlinks.get(record.id, ())
-    groups: dict[str, list[Backlink]] = defaultdict(list)
-    for b in backlinks[:BACKLINKS_SHOWN]:
-        if b.source != record.id:
-            groups[b.source].append(b)
-    ordered = sorted(groups, key=lambda s: sort_key(corpus.records[s]), reverse=True)
+    backlinks = _mentions_in_others(corpus, record)
     context: dict[str, Any] = {
         "record": record,
         "front": record.front,
-        "mention_groups": [MentionGroup(s, tuple(groups[s])) for s in ordered],
+        "mention_groups": _grouped(backlinks[:BACKLINKS_SHOWN]),
         "mention_count": len(backlinks),
         "mentions_hidden": max(0, len(backlinks) - BACKLINKS_SHOWN),
+        "mention_pages": _mention_page_paths(record, len(backlinks)),
         "related": corpus.related.get(record.id, ()),
         "participations": corpus.participations.get(record.id, ()),
         "quotes": corpus.quotes_by.get(record.id, ()),

@@ -1,0 +1,54 @@
+"""A much-mentioned record: its page lists the newest mentions and links to every mention,
+split into pages; the whole synthetic site builds strictly with every link resolved."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import pages
+from generator.site import generate
+from generator.synthetic import write_corpus
+from site_tests.conftest import ROOT, build_site
+from site_tests.links import broken_links
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic")
+    write_corpus(root / "content", 30)
+    return root
+
+
+def _listed(markdown: str) -> list[str]:
+    """The paragraphs a page's mention list links to (relative prefixes dropped)."""
+    return [link.lstrip("./") for link in re.findall(r"^- “.*” \[¶ \d+\]\((.*)\)$", markdown, flags=re.M)]
+
+
+def test_every_mention_is_listed_once_across_the_mention_pages(synthetic: Path) -> None:
+    result = generate(synthetic / "content", ROOT / "templates", synthetic)
+    assert result.ok
+    paged = sorted({p.rsplit("/mentions/", 1)[0] for p in result.pages if "/mentions/" in p})
+    assert paged, "the synthetic corpus has a record mentioned more than BACKLINKS_SHOWN times"
+    for stem in paged:
+        record_page = result.pages[stem + ".md"]
+        parts = sorted(
+            (p for p in result.pages if p.startswith(stem + "/mentions/")),
+            key=lambda p: int(p.rsplit("/", 1)[1][:-3]),
+        )
+        assert len(_listed(record_page)) == pages.BACKLINKS_SHOWN
+        total = int(re.search(r"(\d+) mentions in the texts", record_page).group(1))  # type: ignore[union-attr]
+        listed = [link for part in parts for link in _listed(result.pages[part])]
+        assert len(listed) == total
+        assert all(len(_listed(result.pages[p])) <= pages.MENTIONS_PER_PAGE for p in parts)
+        assert f"[all {total} on {len(parts)} pages](" in record_page
+        # the record's page shows the first (newest) mentions, the same as the first list page
+        assert _listed(record_page)[: pages.MENTIONS_PER_PAGE] == _listed(result.pages[parts[0]])
+
+
+def test_the_synthetic_site_builds_strictly_and_its_links_resolve(synthetic: Path, tmp_path: Path) -> None:
+    site = build_site(tmp_path, synthetic / "content")
+    assert list(site.glob("*/*/mentions/2/index.html"))
+    assert broken_links(site) == []
