@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import relations
 from generator.corpus import KIND_ORDER, Backlink, Corpus, sort_key
+from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
-from generator.schema import Event, Source
+from generator.schema import Country, Event, Place, Source
 
 BACKLINKS_SHOWN = 200  # on a record's page, newest sources first
 MENTIONS_PER_PAGE = 200  # on the pages listing all mentions of a much-mentioned record
@@ -35,13 +37,145 @@ ENTITY_TEMPLATE = "entity.md.j2"
 
 
 def plan(corpus: Corpus) -> list[PageSpec]:
-    specs = [home(corpus), timeline(corpus), quotes_index(corpus)]
+    met = relations.meetings(corpus)
+    specs = [
+        home(corpus),
+        timeline(corpus),
+        quotes_index(corpus),
+        network_page(corpus, met),
+        map_page(corpus),
+        memberships_page(corpus),
+    ]
     for kind in KIND_ORDER:
         specs.append(kind_index(corpus, kind))
+    partners = _partners(met)
     for record in corpus.records.values():
-        specs.append(record_page(corpus, record))
+        specs.append(record_page(corpus, record, partners.get(record.id, ())))
         specs.extend(mention_pages(corpus, record))
+    specs.extend(pair_pages(corpus, met))
     return specs
+
+
+# -- pictures ----------------------------------------------------------------------------------
+
+
+def timeline_entries(corpus: Corpus, event_ids: list[str] | tuple[str, ...]) -> tuple[TimelineEntry, ...]:
+    entries = []
+    for eid in dict.fromkeys(event_ids):
+        front = corpus.event(eid)
+        entries.append(TimelineEntry(eid, front.when, front.end))
+    return tuple(entries)
+
+
+def event_map(corpus: Corpus, record: Record) -> MapSpec | None:
+    """The countries that took part in an event (and the country it was held in), and its place."""
+    front = record.front
+    assert isinstance(front, Event)
+    country_ids = [p.id for p in front.participants if corpus.records[p.id].kind == "countries"]
+    places: list[tuple[str, float, float]] = []
+    if front.place:
+        place = corpus.records[front.place].front
+        if isinstance(place, Place):
+            if place.coordinates:
+                places.append((front.place, *place.coordinates))
+            if place.country:
+                country_ids.append(place.country)
+    countries = _countries(corpus, {cid: 1 for cid in country_ids})
+    if not countries and not places:
+        return None
+    caption = "Shaded: the countries taking part."
+    return MapSpec("map", f"Map of {record.name}", countries, tuple(places), caption)
+
+
+def _countries(corpus: Corpus, weights: dict[str, int]) -> tuple[tuple[str, str, int], ...]:
+    found = []
+    for cid, weight in sorted(weights.items()):
+        front = corpus.records[cid].front
+        if isinstance(front, Country):
+            found.append((cid, front.iso, weight))
+    return tuple(found)
+
+
+def _partners(met: dict[tuple[str, str], tuple[str, ...]]) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    """For each country, the countries it met: (id, shared events, pair page)."""
+    found: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for (a, b), events in met.items():
+        page = relations.pair_page(a, b)
+        found[a].append((b, len(events), page))
+        found[b].append((a, len(events), page))
+    return {k: tuple(sorted(v, key=lambda x: (-x[1], x[0]))) for k, v in found.items()}
+
+
+def pair_pages(corpus: Corpus, met: dict[tuple[str, str], tuple[str, ...]]) -> list[PageSpec]:
+    specs = []
+    for (a, b), events in met.items():
+        first, second = corpus.records[a], corpus.records[b]
+        title = f"{first.name} and {second.name}"
+        picture = Timeline("timeline", f"Events {title} both took part in", timeline_entries(corpus, events),
+                           "The same events are listed below.")
+        context = {"first": a, "second": b, "events": events, "picture": picture}
+        specs.append(PageSpec(relations.pair_page(a, b), "pair.md.j2", title, context))
+    return specs
+
+
+def network_page(corpus: Corpus, met: dict[tuple[str, str], tuple[str, ...]]) -> PageSpec:
+    nodes, edges = relations.network(corpus)
+    picture = Network(
+        "network", "The most connected records and their strongest ties", nodes, edges,
+        "The ties drawn are listed in the table below.",
+    )
+    context = {
+        "picture": picture,
+        "edges": edges[:60],
+        "pairs": relations.strongest_pairs(met, 30),
+        "pair_pages": {pair: relations.pair_page(*pair) for pair in met},
+    }
+    return PageSpec("network.md", "network.md.j2", "Network", context)
+
+
+def map_page(corpus: Corpus) -> PageSpec:
+    events_per_country: Counter[str] = Counter()
+    for event in corpus.of_kind("events"):
+        assert isinstance(event.front, Event)
+        for cid in {p.id for p in event.front.participants if corpus.records[p.id].kind == "countries"}:
+            events_per_country[cid] += 1
+    places = []
+    for record in corpus.of_kind("places"):
+        assert isinstance(record.front, Place)
+        if record.front.coordinates:
+            places.append((record.id, *record.front.coordinates))
+    countries = _countries(corpus, dict(events_per_country))
+    picture = MapSpec(
+        "map", "Places and the countries taking part in events", countries, tuple(places),
+        "Darker countries took part in more events. The same facts are in the tables below.",
+    )
+    context = {
+        "picture": picture,
+        "places": [p[0] for p in places],
+        "countries": sorted(events_per_country.items(), key=lambda x: (-x[1], x[0])),
+    }
+    return PageSpec("map.md", "map.md.j2", "Map", context)
+
+
+def memberships_page(corpus: Corpus) -> PageSpec:
+    """Countries against the organizations they belong to."""
+    cells: dict[tuple[str, str], list[object]] = defaultdict(list)
+    organizations: set[str] = set()
+    countries: set[str] = set()
+    for record in corpus.of_kind("organizations"):
+        for ms in corpus.memberships.get(record.id, ()):
+            if ms.organization == record.id and corpus.records[ms.member].kind == "countries":
+                cells[(ms.member, record.id)].append(ms)
+                organizations.add(record.id)
+                countries.add(ms.member)
+    ordered = [r.id for r in corpus.of_kind("countries") if r.id in countries]
+    columns = [r.id for r in corpus.of_kind("organizations") if r.id in organizations]
+    return PageSpec(
+        "memberships.md",
+        "memberships.md.j2",
+        "Memberships",
+        {"rows": ordered, "columns": columns, "cells": {k: tuple(v) for k, v in sorted(cells.items())}},
+    )
 
 
 def home(corpus: Corpus) -> PageSpec:
@@ -69,6 +203,10 @@ def home(corpus: Corpus) -> PageSpec:
             "most_mentioned": [(rid, mentioned[rid]) for rid in most],
             "topics": [r.id for r in corpus.of_kind("topics")],
             "quote_count": len(corpus.quotes),
+            "picture": Timeline(
+                "timeline", "All events", timeline_entries(corpus, [r.id for r in events]),
+                "The latest events are listed below; all of them are on the timeline page.",
+            ),
         },
     )
 
@@ -78,7 +216,18 @@ def timeline(corpus: Corpus) -> PageSpec:
     for record in corpus.of_kind("events"):
         assert isinstance(record.front, Event)
         years[record.front.when.year].append(record.id)
-    return PageSpec("timeline.md", "timeline.md.j2", "Timeline", {"years": sorted(years.items())})
+    all_events = [r.id for r in corpus.of_kind("events")]
+    pictures = {
+        year: Timeline(f"timeline-{year}", f"Events of {year}", timeline_entries(corpus, ids), "")
+        for year, ids in years.items()
+    }
+    context = {
+        "years": sorted(years.items()),
+        "picture": Timeline("timeline", "All events", timeline_entries(corpus, all_events),
+                            "Each year's events are listed below, with a picture of the year."),
+        "year_pictures": pictures,
+    }
+    return PageSpec("timeline.md", "timeline.md.j2", "Timeline", context)
 
 
 def quotes_index(corpus: Corpus) -> PageSpec:
@@ -141,7 +290,9 @@ def mention_pages(corpus: Corpus, record: Record) -> list[PageSpec]:
     return specs
 
 
-def record_page(corpus: Corpus, record: Record) -> PageSpec:
+def record_page(
+    corpus: Corpus, record: Record, partners: tuple[tuple[str, int, str], ...] = ()
+) -> PageSpec:
     backlinks = _mentions_in_others(corpus, record)
     context: dict[str, Any] = {
         "record": record,
@@ -159,7 +310,33 @@ def record_page(corpus: Corpus, record: Record) -> PageSpec:
         "suborganizations": corpus.suborganizations.get(record.id, ()),
         "events_at": corpus.events_at.get(record.id, ()),
         "tagged": corpus.tagged.get(record.id, ()),
+        "partners": partners,
+        "graph": None,
+        "timeline_picture": None,
+        "map": None,
     }
+    if not isinstance(record.front, Event | Source):
+        ties = tuple(relations.ties(corpus, record.id)[:12])
+        context["related"] = ties
+        if ties:
+            context["graph"] = Graph(
+                "graph", f"Records tied to {record.name}", record.id, ties,
+                "Thicker lines: mentioned together more often. The same records are listed under Related.",
+            )
+        own = [p.event for p in context["participations"]] + list(context["events_at"])
+        if own:
+            context["timeline_picture"] = Timeline(
+                "timeline", f"Events of {record.name}", timeline_entries(corpus, sorted(
+                    set(own), key=lambda e: sort_key(corpus.records[e]))),
+                "The same events are listed under Events.",
+            )
+        if isinstance(record.front, Place) and record.front.coordinates:
+            country = corpus.records.get(record.front.country or "")
+            countries = _countries(corpus, {country.id: 1}) if country else ()
+            context["map"] = MapSpec(
+                "map", f"Where {record.name} is", countries, ((record.id, *record.front.coordinates),),
+                f"Coordinates: {record.front.coordinates[0]:.4f}, {record.front.coordinates[1]:.4f}.",
+            )
     template = ENTITY_TEMPLATE
     if isinstance(record.front, Event):
         template = "event.md.j2"
@@ -176,6 +353,7 @@ def record_page(corpus: Corpus, record: Record) -> PageSpec:
             beside=siblings,
             reported_by=corpus.reported_by.get(record.id, ()),
             quotes_at=corpus.quotes_at.get(record.id, ()),
+            map=event_map(corpus, record),
         )
     elif isinstance(record.front, Source):
         template = "source.md.j2"

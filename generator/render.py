@@ -21,6 +21,7 @@ from generator.dates import PartialDate, human_span
 from generator.incremental import BuildCache, freeze, template_signature
 from generator.mentions import escape_markdown, render
 from generator.pages import PageSpec
+from generator.pictures import Node, Picture, draw
 from generator.problems import Problem, error
 from generator.records import KIND_LABELS, Record
 
@@ -36,6 +37,24 @@ def relative(from_page: str, to_page: str) -> str:
     if "/" not in from_dir:
         return "../" + to_page
     return posixpath.relpath(to_page, from_dir)
+
+
+def page_url(page: str) -> str:
+    """The URL MkDocs serves a Markdown page at, with directory URLs: ``countries/iran/``."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+        return stem
+    return stem + "/"
+
+
+def url_between(from_page: str, to_page: str) -> str:
+    """A relative URL from one page to another as served (for raw HTML, which MkDocs
+    does not rewrite)."""
+    here = page_url(from_page).rstrip("/") or "."
+    there = page_url(to_page).rstrip("/") or "."
+    path = posixpath.relpath(there, here)
+    return "./" if path == "." else path + "/"
 
 
 def _finalize(value: Any) -> Markup:
@@ -93,6 +112,7 @@ class Renderer:
             kind_label=lambda kind, plural=False: KIND_LABELS[kind][1 if plural else 0],
             md=lambda s: Markup(escape_markdown(str(s))),
             cell=lambda s: Markup(escape_markdown(" ".join(str(s).split()))),
+            picture=self.picture,
         )
         self.touched: set[str] = set()  # records the page being rendered read (for incremental builds)
         self.env.globals.update(records=_Tracked(corpus.records, self.touched))
@@ -150,6 +170,22 @@ class Renderer:
 
         spans = self.corpus.marks.get(record_id, {}) if marks else None
         return Markup(render(body, link_for, marks=spans))
+
+    @jinja2.pass_context
+    def picture(self, ctx: jinja2.runtime.Context, spec: Picture | None) -> Markup:
+        """An SVG picture as one raw HTML block; empty when there is nothing to draw."""
+        if spec is None:
+            return Markup("")
+        page = ctx["page_path"]
+
+        def resolve(target: str) -> Node:
+            self._touch(target)
+            record = self.corpus.records.get(target)
+            if record is None:
+                return Node(target, "page", url_between(page, target))
+            return Node(record.name, record.kind, url_between(page, record.page), record.label)
+
+        return Markup(draw(spec, resolve))
 
     def sentence(self, backlink: Backlink) -> Markup:
         before = backlink.sentence[: backlink.at]

@@ -1,0 +1,146 @@
+"""Country outlines for maps drawn at build time, and the projection that draws them.
+
+The outlines are Natural Earth's 1:110m countries as shipped (GeoJSON) inside the
+``countryinfo`` package, so nothing is fetched when a site is built or read. They are
+read once per process: this is static package data, not build state.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+Ring = tuple[tuple[float, float], ...]  # (longitude, latitude) pairs
+
+
+@dataclass(frozen=True)
+class Outline:
+    iso2: str
+    name: str
+    rings: tuple[Ring, ...]
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+
+
+@functools.cache
+def outlines() -> dict[str, Outline]:
+    """Every country the package has an outline for, by ISO 3166-1 alpha-2 code."""
+    found: dict[str, Outline] = {}
+    data = importlib.resources.files("countryinfo") / "data"
+    for entry in sorted(data.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        info = json.loads(entry.read_text(encoding="utf-8"))
+        iso2 = str(info.get("ISO", {}).get("alpha2", "")).upper()
+        rings = tuple(_rings(info.get("geoJSON") or {}))
+        if len(iso2) != 2 or not rings or iso2 in found:
+            continue
+        lons = [p[0] for ring in rings for p in ring]
+        lats = [p[1] for ring in rings for p in ring]
+        found[iso2] = Outline(
+            iso2, str(info.get("name", iso2)), rings, (min(lons), min(lats), max(lons), max(lats))
+        )
+    return found
+
+
+def _rings(geojson: dict[str, object]) -> Iterator[Ring]:
+    features = geojson.get("features", [])
+    assert isinstance(features, list)
+    for feature in features:
+        geometry = feature.get("geometry") or {}
+        polygons = geometry.get("coordinates") or []
+        if geometry.get("type") == "Polygon":
+            polygons = [polygons]
+        for polygon in polygons:
+            if polygon:  # the outer ring only: the 1:110m holes are too small to draw
+                yield tuple((float(lon), float(lat)) for lon, lat, *_ in polygon[0])
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular, with longitudes shrunk by the cosine of the middle latitude so
+    that shapes near the area shown keep their proportions."""
+
+    west: float
+    north: float
+    scale: float  # pixels per degree of latitude
+    squeeze: float  # cos(middle latitude)
+    width: float
+    height: float
+
+    @classmethod
+    def fitting(
+        cls, points: Iterable[tuple[float, float]], width: float = 760, max_height: float = 460
+    ) -> Projection:
+        """A view of all ``points`` (lon, lat) with a margin, at least 24° wide."""
+        pts = list(points) or [(66.0, 34.0)]
+        west, east = min(p[0] for p in pts), max(p[0] for p in pts)
+        south, north = min(p[1] for p in pts), max(p[1] for p in pts)
+        margin = max(3.0, 0.08 * max(east - west, north - south))
+        west, east, south, north = west - margin, east + margin, south - margin, north + margin
+        if east - west < 24:
+            middle = (east + west) / 2
+            west, east = middle - 12, middle + 12
+        if north - south < 12:
+            middle = (north + south) / 2
+            south, north = middle - 6, middle + 6
+        west, east = max(west, -180.0), min(east, 180.0)
+        south, north = max(south, -85.0), min(north, 85.0)
+        squeeze = math.cos(math.radians((north + south) / 2))
+        scale = width / ((east - west) * squeeze)
+        height = (north - south) * scale
+        if height > max_height:
+            scale = max_height / (north - south)
+            height = max_height
+            width = (east - west) * squeeze * scale
+        return cls(west, north, scale, squeeze, round(width), round(height))
+
+    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
+        return (lon - self.west) * self.squeeze * self.scale, (self.north - lat) * self.scale
+
+    def sees(self, bounds: tuple[float, float, float, float]) -> bool:
+        west, south, east, north = bounds
+        x0, y0 = self(west, north)
+        x1, y1 = self(east, south)
+        return x1 >= 0 and y1 >= 0 and x0 <= self.width and y0 <= self.height
+
+    def path(self, rings: Iterable[Ring]) -> str:
+        """Compact SVG path data: whole pixels, relative steps, rings out of view and
+        points within a pixel and a half of the last one left out."""
+        parts = []
+        for ring in rings:
+            xs = [self(lon, lat) for lon, lat in ring]
+            if (
+                max(x for x, _ in xs) < 0
+                or min(x for x, _ in xs) > self.width
+                or max(y for _, y in xs) < 0
+                or min(y for _, y in xs) > self.height
+            ):
+                continue
+            points: list[tuple[int, int]] = []
+            for x, y in xs:
+                here = (round(x), round(y))
+                if points and abs(here[0] - points[-1][0]) + abs(here[1] - points[-1][1]) < 2:
+                    continue
+                points.append(here)
+            if len(points) < 3:
+                continue
+            steps = "".join(_pair(b[0] - a[0], b[1] - a[1]) for a, b in zip(points, points[1:], strict=False))
+            parts.append(f"M{points[0][0]} {points[0][1]}l{steps.lstrip(' ')}z")
+        return "".join(parts)
+
+
+def _pair(dx: int, dy: int) -> str:
+    """``dx dy`` with the separators SVG needs: none before a minus sign."""
+    return f"{'' if dx < 0 else ' '}{dx}{'' if dy < 0 else ' '}{dy}"
+
+
+def number(value: float) -> str:
+    """A coordinate as short, stable text: one decimal, no trailing ``.0``."""
+    text = f"{value:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
