@@ -1,0 +1,118 @@
+"""The pictures in a real browser (headless Chromium): they render, they navigate, they are
+accessible (axe-core finds nothing serious), and they fit a phone and the dark scheme.
+
+Screenshots of the pages go to ``site_tests/artifacts/`` (the README shows copies kept in
+``site_tests/screenshots/``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from site_tests.conftest import ARTIFACTS
+from site_tests.test_reader import Watch, browser, seed_url  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+PICTURE_PAGES = {
+    "/": 1,
+    "/timeline/": 3,
+    "/countries/china/": 2,
+    "/places/dushanbe/": 3,
+    "/events/quad-meeting-2024/": 1,
+    "/network/": 1,
+    "/map/": 1,
+    "/countries/china/with/russia/": 1,
+}
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:  # noqa: F811 - the fixture imported above
+    context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    yield context.new_page()
+    context.close()
+
+
+def _shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"picture-{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("path", "count"), PICTURE_PAGES.items())
+def test_pictures_render_with_no_error(page: object, seed_url: str, path: str, count: int) -> None:  # noqa: F811
+    watch = Watch(page)
+    page.goto(seed_url + path, wait_until="networkidle")  # type: ignore[attr-defined]
+    figures = page.locator("figure.picture svg")  # type: ignore[attr-defined]
+    assert figures.count() >= count
+    for i in range(figures.count()):
+        box = figures.nth(i).bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 50
+    assert watch.errors == []
+    assert watch.outside() == []
+    _shot(page, path.strip("/").replace("/", "-") or "home")
+
+
+@pytest.mark.parametrize(
+    ("path", "selector", "lands_on"),
+    [
+        ("/timeline/", "#picture-timeline a[href$='events/sco-summit-2021/']", "/events/sco-summit-2021/"),
+        ("/countries/china/", "#picture-graph a[href='../russia/']", "/countries/russia/"),
+        ("/network/", "#picture-network a[href$='people/sergey-lavrov/']", "/people/sergey-lavrov/"),
+        ("/map/", "#picture-map a[href$='places/moscow/']", "/places/moscow/"),
+        ("/events/csto-summit-2021/", "#picture-map a[href$='countries/armenia/']", "/countries/armenia/"),
+    ],
+)
+def test_clicking_a_picture_opens_the_record(
+    page: object, seed_url: str, path: str, selector: str, lands_on: str  # noqa: F811
+) -> None:
+    page.goto(seed_url + path)  # type: ignore[attr-defined]
+    target = page.locator(selector).first  # type: ignore[attr-defined]
+    target.scroll_into_view_if_needed()
+    target.click()
+    page.wait_for_url(seed_url + lands_on)  # type: ignore[attr-defined]
+    assert page.locator("article h1").count() == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/timeline/",
+        "/countries/china/",
+        "/events/quad-meeting-2024/",
+        "/sources/2024-10-03-joint-statement-critical-of-taliban/",
+        "/network/",
+        "/map/",
+    ],
+)
+def test_axe_finds_no_serious_violation(page: object, seed_url: str, path: str) -> None:  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(seed_url + path, wait_until="networkidle")  # type: ignore[attr-defined]
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pictures_fit_a_phone_in_both_schemes(browser: object, seed_url: str, scheme: str) -> None:  # noqa: F811
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 844}, color_scheme=scheme, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(seed_url + "/countries/china/", wait_until="networkidle")
+    # The page itself never scrolls sideways: a wide picture scrolls inside its frame.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    frame = page.locator("#picture-graph .picture-scroll")
+    assert frame.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    label = page.locator("#picture-graph text.label").first
+    fill = label.evaluate("e => getComputedStyle(e).fill")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert fill != background  # text follows the scheme's foreground
+    _shot(page, f"china-phone-{scheme}")
+    context.close()
