@@ -37,6 +37,7 @@ class Node:
     kind: str
     href: str
     detail: str = ""  # shown in the tooltip and read by screen readers after the label
+    short: str = ""  # a shorter label where space is tight (an organization's acronym)
 
 
 Resolve = Callable[[str], Node]  # record id or page path → node
@@ -110,7 +111,8 @@ def _figure(kind: str, ident: str, title: str, caption: str, width: float, heigh
     svg = (
         f'<svg class="picture-svg" viewBox="0 0 {number(width)} {number(height)}" '
         f'width="{number(width)}" height="{number(height)}" role="group" '
-        f'aria-labelledby="picture-{ident}-title"><title id="picture-{ident}-title">{_e(title)}</title>{body}</svg>'
+        f'aria-labelledby="picture-{ident}-title">'
+        f'<title id="picture-{ident}-title">{_e(title)}</title>{body}</svg>'
     )
     caption_html = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
     return (
@@ -250,7 +252,7 @@ def _node(x: float, y: float, node: Node, r: float, anchor: str, dy: float, cent
     cls = f"node k-{node.kind}" + (" center" if center else "")
     circle = f'<circle class="{cls}" cx="{number(x)}" cy="{number(y)}" r="{number(r)}"/>'
     dx = {"start": r + 4, "end": -r - 4, "middle": 0.0}[anchor]
-    return _link(node, circle + _text(x + dx, y + dy, _short(node.label), anchor))
+    return _link(node, circle + _text(x + dx, y + dy, _short(node.short or node.label), anchor))
 
 
 def _edge(x0: float, y0: float, x1: float, y1: float, weight: float) -> str:
@@ -296,18 +298,19 @@ def graph(spec: Graph, resolve: Resolve) -> str:
         edges.append(_edge(cx, cy, x, y, 1 + 5 * weight / peak))
         anchor = "middle" if abs(x - cx) < 30 else ("start" if x > cx else "end")
         dy = -12.0 if anchor == "middle" and y < cy else (20.0 if anchor == "middle" else 4.0)
-        nodes.append(
-            _node(x, y, Node(node.label, node.kind, node.href, f"{weight}×, {node.detail}"), 7, anchor, dy)
-        )
+        tied = Node(node.label, node.kind, node.href, f"{weight}×, {node.detail}", node.short)
+        nodes.append(_node(x, y, tied, 7, anchor, dy))
     middle = _node(cx, cy, center, 11, "middle", 28, center=True)
     body = "".join(edges) + "".join(nodes) + middle + _legend(order, height - 8)
     return _figure("graph", spec.ident, spec.title, spec.caption, width, height, body)
 
 
 def layout(
-    nodes: list[str], edges: list[tuple[str, str, int]], iterations: int = 200
+    nodes: list[str], edges: list[tuple[str, str, int]], iterations: int = 300
 ) -> dict[str, tuple[float, float]]:
-    """Deterministic force-directed positions (Fruchterman–Reingold) in the unit square."""
+    """Deterministic force-directed positions (Fruchterman–Reingold with a pull to the
+    middle, so that loosely tied records do not drift to the corners), scaled to fill
+    the unit square."""
     n = len(nodes)
     pos = {
         node: (0.5 + 0.4 * math.cos(2 * math.pi * i / n), 0.5 + 0.4 * math.sin(2 * math.pi * i / n))
@@ -336,20 +339,26 @@ def layout(
             bx, by = pos[b]
             dx, dy = ax - bx, ay - by
             dist = max(math.hypot(dx, dy), 1e-4)
-            pull = dist * dist / k * (0.3 + 0.7 * w / peak)
+            pull = dist * dist / k * (0.2 + 0.8 * w / peak)
             move[a][0] -= dx / dist * pull
             move[a][1] -= dy / dist * pull
             move[b][0] += dx / dist * pull
             move[b][1] += dy / dist * pull
         for node in nodes:
-            mx, my = move[node]
+            x, y = pos[node]
+            mx = move[node][0] + (0.5 - x) * 6 * k  # gravity
+            my = move[node][1] + (0.5 - y) * 6 * k
             length = max(math.hypot(mx, my), 1e-9)
             step = min(length, temperature)
-            x = min(0.98, max(0.02, pos[node][0] + mx / length * step))
-            y = min(0.98, max(0.02, pos[node][1] + my / length * step))
-            pos[node] = (x, y)
-        temperature = max(0.002, temperature * 0.97)
-    return {node: (round(x, 4), round(y, 4)) for node, (x, y) in pos.items()}
+            pos[node] = (x + mx / length * step, y + my / length * step)
+        temperature = max(0.002, temperature * 0.985)
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    spread_x, spread_y = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
+    return {
+        node: (round((x - min(xs)) / spread_x, 4), round((y - min(ys)) / spread_y, 4))
+        for node, (x, y) in pos.items()
+    }
 
 
 def network(spec: Network, resolve: Resolve) -> str:
@@ -360,12 +369,17 @@ def network(spec: Network, resolve: Resolve) -> str:
     ids = [rid for rid, _ in nodes]
     shown = set(ids)
     edges = [e for e in spec.edges if e[0] in shown and e[1] in shown][:MAX_NETWORK_EDGES]
+    tied = {rid for a, b, _ in edges for rid in (a, b)}
+    nodes = [(rid, w) for rid, w in nodes if rid in tied]  # a dot with no line tells nothing here
+    ids = [rid for rid, _ in nodes]
+    if len(nodes) < 2:
+        return ""
     pos = layout(ids, edges)
-    width, height, pad = WIDTH, 560, 70.0
+    width, height, pad_x = WIDTH, 600, 110.0
 
     def at(rid: str) -> tuple[float, float]:
         x, y = pos[rid]
-        return pad + x * (width - 2 * pad), 20 + y * (height - 60)
+        return pad_x + x * (width - 2 * pad_x), 30 + y * (height - 80)
 
     peak_edge = max((w for *_, w in edges), default=1)
     peak_node = max(w for _, w in nodes)
@@ -373,12 +387,18 @@ def network(spec: Network, resolve: Resolve) -> str:
     for a, b, w in edges:
         body.append(_edge(*at(a), *at(b), 0.6 + 4 * w / peak_edge))
     resolved = {rid: resolve(rid) for rid in ids}
-    for rid, w in nodes:
+    radius = {rid: 4 + 8 * math.sqrt(w / peak_node) for rid, w in nodes}
+    # Labels go where they overlap no other label and no dot; the biggest dots are labelled first.
+    taken = [(at(rid)[0] - r, at(rid)[1] - r, at(rid)[0] + r, at(rid)[1] + r) for rid, r in radius.items()]
+    for rid, _w in sorted(nodes, key=lambda nw: -nw[1]):
         x, y = at(rid)
         node = resolved[rid]
-        r = 4 + 8 * math.sqrt(w / peak_node)
-        anchor = "start" if x < width / 2 else "end"
-        body.append(_node(x, y, node, r, anchor, 4))
+        label = _short(node.short or node.label, 22)
+        r = radius[rid]
+        others = [box for box in taken if box != (x - r, y - r, x + r, y + r)]
+        tx, ty, anchor = _free_spot(x, y, 6.5 * len(label), others, width, gap=r + 3)
+        circle = f'<circle class="node k-{node.kind}" cx="{number(x)}" cy="{number(y)}" r="{number(r)}"/>'
+        body.append(_link(node, circle + _text(tx, ty, label, anchor, "label halo")))
     body.append(_legend(_kinds_shown(resolved.values()), height - 8))
     return _figure("network", spec.ident, spec.title, spec.caption, width, height, "".join(body))
 
@@ -420,24 +440,35 @@ def world_map(spec: MapSpec, resolve: Resolve) -> str:
     return _figure("map", spec.ident, spec.title, spec.caption, project.width, project.height, "".join(body))
 
 
+def _box(tx: float, ty: float, anchor: str, width: float) -> tuple[float, float, float, float]:
+    left = {"start": tx, "end": tx - width, "middle": tx - width / 2}[anchor]
+    return (left, ty - 12, left + width, ty + 2)
+
+
 def _free_spot(
-    x: float, y: float, width: float, taken: list[tuple[float, float, float, float]], limit: float
+    x: float,
+    y: float,
+    width: float,
+    taken: list[tuple[float, float, float, float]],
+    limit: float,
+    gap: float = 8,
 ) -> tuple[float, float, str]:
-    """Where a place's label goes: right of its dot, else left, above or below, wherever
-    it overlaps no label placed before (the first choice if none is free)."""
+    """Where a label goes: right of its dot, else left, above or below, wherever it
+    overlaps nothing placed before (the first choice if nothing is free). The label's
+    box is added to ``taken``."""
     choices = [
-        (x + 8, y + 4, "start", x + 8, y - 8),
-        (x - 8, y + 4, "end", x - 8 - width, y - 8),
-        (x, y - 9, "middle", x - width / 2, y - 21),
-        (x, y + 17, "middle", x - width / 2, y + 5),
+        (x + gap, y + 4, "start"),
+        (x - gap, y + 4, "end"),
+        (x, y - gap - 3, "middle"),
+        (x, y + gap + 11, "middle"),
     ]
-    if x + 8 + width > limit:
+    if x + gap + width > limit:
         choices.insert(0, choices.pop(1))
-    for tx, ty, anchor, left, top in choices:
-        box = (left, top, left + width, top + 14)
-        if all(box[2] < a or box[0] > c or box[3] < b or box[1] > d for a, b, c, d in taken):
+    for tx, ty, anchor in choices:
+        box = _box(tx, ty, anchor, width)
+        if box[0] >= 0 and box[2] <= limit and all(box[2] < a or box[0] > c or box[3] < b or box[1] > d for a, b, c, d in taken):
             taken.append(box)
             return tx, ty, anchor
-    tx, ty, anchor, left, top = choices[0]
-    taken.append((left, top, left + width, top + 14))
+    tx, ty, anchor = choices[0]
+    taken.append(_box(tx, ty, anchor, width))
     return tx, ty, anchor

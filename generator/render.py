@@ -183,7 +183,8 @@ class Renderer:
             record = self.corpus.records.get(target)
             if record is None:
                 return Node(target, "page", url_between(page, target))
-            return Node(record.name, record.kind, url_between(page, record.page), record.label)
+            short = getattr(record.front, "short", None) or ""
+            return Node(record.name, record.kind, url_between(page, record.page), record.label, short)
 
         return Markup(draw(spec, resolve))
 

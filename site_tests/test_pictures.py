@@ -108,9 +108,12 @@ def test_the_network_layout_is_deterministic_and_inside_the_picture() -> None:
     first = draw(Network("n", "Network", nodes, edges), resolve)
     assert first == draw(Network("n", "Network", nodes, edges), resolve)
     svg = svg_of(first)
+    width, height = (float(v) for v in svg.get("viewBox", "").split()[2:])
     for circle in svg.iter(f"{SVG}circle"):
-        assert 0 <= float(circle.get("cx", -1)) <= 760
-        assert 0 <= float(circle.get("cy", -1)) <= 560
+        assert 0 <= float(circle.get("cx", -1)) <= width
+        assert 0 <= float(circle.get("cy", -1)) <= height
+    for text in svg.iter(f"{SVG}text"):
+        assert 0 <= float(text.get("x", -1)) <= width
 
 
 def test_a_map_shades_the_countries_links_them_and_puts_places_inside_the_view() -> None:

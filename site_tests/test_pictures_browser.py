@@ -50,7 +50,9 @@ def test_pictures_render_with_no_error(page: object, seed_url: str, path: str, c
         assert box and box["width"] > 300 and box["height"] > 50
     assert watch.errors == []
     assert watch.outside() == []
-    _shot(page, path.strip("/").replace("/", "-") or "home")
+    name = path.strip("/").replace("/", "-") or "home"
+    _shot(page, name)
+    figures.last.locator("xpath=ancestor::figure").screenshot(path=str(ARTIFACTS / f"figure-{name}.png"))
 
 
 @pytest.mark.parametrize(
