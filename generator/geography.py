@@ -111,18 +111,13 @@ class Projection:
         """Compact SVG path data: whole pixels, relative steps, rings out of view and
         points within a pixel and a half of the last one left out."""
         parts = []
+        k, west, north = self.squeeze * self.scale, self.west, self.north
         for ring in rings:
-            xs = [self(lon, lat) for lon, lat in ring]
-            if (
-                max(x for x, _ in xs) < 0
-                or min(x for x, _ in xs) > self.width
-                or max(y for _, y in xs) < 0
-                or min(y for _, y in xs) > self.height
-            ):
+            if not self.sees(_bounds(ring)):
                 continue
             points: list[tuple[int, int]] = []
-            for x, y in xs:
-                here = (round(x), round(y))
+            for lon, lat in ring:
+                here = (round((lon - west) * k), round((north - lat) * self.scale))
                 if points and abs(here[0] - points[-1][0]) + abs(here[1] - points[-1][1]) < 2:
                     continue
                 points.append(here)
@@ -131,6 +126,13 @@ class Projection:
             steps = "".join(_pair(b[0] - a[0], b[1] - a[1]) for a, b in zip(points, points[1:], strict=False))
             parts.append(f"M{points[0][0]} {points[0][1]}l{steps.lstrip(' ')}z")
         return "".join(parts)
+
+
+@functools.cache
+def _bounds(ring: Ring) -> tuple[float, float, float, float]:
+    lons = [p[0] for p in ring]
+    lats = [p[1] for p in ring]
+    return min(lons), min(lats), max(lons), max(lats)
 
 
 def _pair(dx: int, dy: int) -> str:

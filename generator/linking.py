@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from generator.incremental import BuildCache
 from generator.mentions import Matcher, Text, parse, resolve
 from generator.problems import Problem, error, suggestion, warning
-from generator.quotes import Found, closest_passage, find
+from generator.quotes import Found, Haystack, closest_passage, find
 from generator.reading import ID_RE
 from generator.records import KIND_LABELS, Record
 from generator.schema import Event, Organization, Person, Place, Source, field_path
@@ -259,8 +259,10 @@ def locate_quotes(
             continue
         mine: dict[int, Found] = {}
         mine_problems: list[Problem] = []
+        haystack = Haystack.of(text) if record.front.quotes else None
         for i, quote in enumerate(record.front.quotes):
-            where = find(quote.text, text)
+            assert haystack is not None
+            where = find(quote.text, haystack)
             if where is None:
                 near = closest_passage(quote.text, text)
                 hint = f"; the closest passage is: {near}" if near else ""

@@ -425,12 +425,19 @@ _BANG_BEFORE_LINK_RE = re.compile(r"(?<!\\)!\[")
 _MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
 
+_ORDERED_ITEM_RE = re.compile(r"^(\s*)(\d+)\.", re.MULTILINE)
+_BULLET_RE = re.compile(r"^(\s*)-", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # names and titles recur on every page that links them
 def escape_markdown(text: str) -> str:
     """Plain text as inert Markdown: every special character escaped, no HTML."""
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _MD_SPECIAL_RE.sub(r"\\\1", text)
-    text = re.sub(r"^(\s*)(\d+)\.", r"\1\2\\.", text, flags=re.MULTILINE)
-    text = re.sub(r"^(\s*)-", r"\1\\-", text, flags=re.MULTILINE)
+    if "." in text:
+        text = _ORDERED_ITEM_RE.sub(r"\1\2\\.", text)
+    if "-" in text:
+        text = _BULLET_RE.sub(r"\1\\-", text)
     return text
 
 

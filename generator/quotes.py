@@ -72,9 +72,26 @@ def _layout(text: Text) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), starts
 
 
-def find(quote: str, text: Text) -> Found | None:
-    full, starts = _layout(text)
-    haystack, breaks = _fold(full)
+@dataclass(frozen=True)
+class Haystack:
+    """A text prepared once for finding any number of quotes in it."""
+
+    full: str
+    starts: list[tuple[int, int]]
+    folded: str
+    breaks: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: Text) -> Haystack:
+        full, starts = _layout(text)
+        folded, breaks = _fold(full)
+        return cls(full, starts, folded, breaks)
+
+
+def find(quote: str, text: Text | Haystack) -> Found | None:
+    prepared = text if isinstance(text, Haystack) else Haystack.of(text)
+    full, starts = prepared.full, prepared.starts
+    haystack, breaks = prepared.folded, prepared.breaks
     needle, _ = _fold(quote)
     if not needle:
         return None
