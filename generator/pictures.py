@@ -466,7 +466,8 @@ def _free_spot(
         choices.insert(0, choices.pop(1))
     for tx, ty, anchor in choices:
         box = _box(tx, ty, anchor, width)
-        if box[0] >= 0 and box[2] <= limit and all(box[2] < a or box[0] > c or box[3] < b or box[1] > d for a, b, c, d in taken):
+        inside = box[0] >= 0 and box[2] <= limit
+        if inside and all(box[2] < a or box[0] > c or box[3] < b or box[1] > d for a, b, c, d in taken):
             taken.append(box)
             return tx, ty, anchor
     tx, ty, anchor = choices[0]
