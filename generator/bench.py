@@ -95,7 +95,9 @@ def _serve_latency(config: Path, content: Path, dirty: bool, edits: int = 3) -> 
 
     corpus, _ = check(content)
     assert corpus is not None
-    source = next(r for r in corpus.records.values() if r.kind == "sources" and corpus.texts.get(r.id))
+    # The newest source: its mentions head every record's list of backlinks (newest first), so
+    # the edit shows on the mentioned record's page however often that record is mentioned.
+    source = next(r for r in reversed(corpus.of_kind("sources")) if corpus.texts.get(r.id))
     text = corpus.texts[source.id]
     mentioned = next(
         seg.target for _b, seg, _o in text.mentions() if corpus.records[seg.target].kind != "sources"
