@@ -165,12 +165,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _failed(result.problems, args.strict):
         return 1
     try:
-        write_pages(args.out, result.pages)
+        write_pages(args.out, {**result.pages, **result.files})
     except OutputError as exc:
         print(f"{args.out}: {exc}", file=sys.stderr)
         return 2
     if args.format == "text":
-        print(f"wrote {len(result.pages)} pages to {args.out}")
+        print(f"wrote {len(result.pages)} pages and {len(result.files)} data files to {args.out}")
     return 0
 
 

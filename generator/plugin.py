@@ -48,6 +48,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.serving = False
         self.last_good: dict[str, str] = {}
         self.pages: dict[str, str] = {}
+        self.files: dict[str, str] = {}  # open data (data/…), published beside the pages
         self.problems: list[Problem] = []
         self.page_dir: Path | None = None
         self.written: dict[str, str] = {}
@@ -88,6 +89,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             (log.warning if self.config.warnings_fail else log.info)(problem.format())
         if result.ok:
             self.pages = dict(result.pages)
+            self.files = dict(result.files)
             self.last_good = self.pages
             return
         listing = "\n".join(p.format() for p in result.errors)
@@ -114,6 +116,11 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             else:
                 source = self._write(path, markdown)
                 files.append(File.generated(config, path, abs_src_path=str(source), inclusion=inclusion))
+        for path, text in self.files.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=text))
         if self.page_dir is not None:
             for gone in set(self.written) - set(self.pages):
                 (self.page_dir / gone).unlink(missing_ok=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import corpus as corpus_mod
-from generator import linking
+from generator import linking, opendata
 from generator.corpus import Corpus
 from generator.corpus_warnings import corpus_warnings
 from generator.incremental import BuildCache, FileEntry
@@ -26,6 +26,7 @@ class Generated:
     pages: Mapping[str, str] = field(default_factory=dict)  # docs-relative path → Markdown
     problems: tuple[Problem, ...] = ()
     corpus: Corpus | None = None
+    files: Mapping[str, str] = field(default_factory=dict)  # other files of the site: data/…
 
     @property
     def ok(self) -> bool:
@@ -146,4 +147,5 @@ def generate(
     problems = sorted_problems([*problems, *found])
     if has_errors(problems):
         return Generated({}, tuple(problems), corpus)
-    return Generated(dict(sorted(pages.items())), tuple(problems), corpus)
+    files = opendata.data_files(corpus)
+    return Generated(dict(sorted(pages.items())), tuple(problems), corpus, files)
