@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from site_tests.conftest import ARTIFACTS
-from site_tests.test_reader import Watch, browser, seed_url  # noqa: F401 - fixtures
+from site_tests.test_reader import Watch
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ PICTURE_PAGES = {
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:  # noqa: F811 - the fixture imported above
+def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
     yield context.new_page()
     context.close()
@@ -40,7 +40,7 @@ def _shot(page: object, name: str) -> None:
 
 
 @pytest.mark.parametrize(("path", "count"), PICTURE_PAGES.items())
-def test_pictures_render_with_no_error(page: object, seed_url: str, path: str, count: int) -> None:  # noqa: F811
+def test_pictures_render_with_no_error(page: object, seed_url: str, path: str, count: int) -> None:
     watch = Watch(page)
     page.goto(seed_url + path, wait_until="networkidle")  # type: ignore[attr-defined]
     figures = page.locator("figure.picture svg")  # type: ignore[attr-defined]
@@ -68,7 +68,7 @@ def test_pictures_render_with_no_error(page: object, seed_url: str, path: str, c
     ],
 )
 def test_clicking_a_picture_opens_the_record(
-    page: object, seed_url: str, path: str, selector: str, lands_on: str  # noqa: F811
+    page: object, seed_url: str, path: str, selector: str, lands_on: str
 ) -> None:
     page.goto(seed_url + path)  # type: ignore[attr-defined]
     target = page.locator(selector).first  # type: ignore[attr-defined]
@@ -90,7 +90,7 @@ def test_clicking_a_picture_opens_the_record(
         "/map/",
     ],
 )
-def test_axe_finds_no_serious_violation(page: object, seed_url: str, path: str) -> None:  # noqa: F811
+def test_axe_finds_no_serious_violation(page: object, seed_url: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(seed_url + path, wait_until="networkidle")  # type: ignore[attr-defined]
@@ -104,7 +104,7 @@ def test_axe_finds_no_serious_violation(page: object, seed_url: str, path: str) 
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_pictures_fit_a_phone_in_both_schemes(browser: object, seed_url: str, scheme: str) -> None:  # noqa: F811
+def test_pictures_fit_a_phone_in_both_schemes(browser: object, seed_url: str, scheme: str) -> None:
     context = browser.new_context(  # type: ignore[attr-defined]
         viewport={"width": 390, "height": 844}, color_scheme=scheme, is_mobile=True
     )
