@@ -109,6 +109,28 @@ def _parser() -> argparse.ArgumentParser:
         "--content", type=Path, default=Path("content"), help="the corpus folder (default: content)"
     )
     p_stats.add_argument("--top", type=int, default=10, help="how many most-mentioned records to list")
+
+    p_import = sub.add_parser(
+        "import",
+        help="turn brat or Label Studio annotations into sources and records",
+        description="Write a source per text, its spans as [[id]] mentions, and a record for every name "
+        "no record has (see generator/importers.py for how it decides). Prints a report; exit code 1 "
+        "when refused (nothing written), 2 when the input cannot be read.",
+        epilog="examples:\n  python -m generator import brat annotations/ --dry-run\n"
+        "  python -m generator import label-studio export.json --published 2024-10-03",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    tools = p_import.add_subparsers(dest="tool", required=True, metavar="TOOL")
+    for tool, what in (("brat", "a folder of NAME.txt + NAME.ann pairs"), ("label-studio", "a JSON export")):
+        p_tool = tools.add_parser(tool, help=f"import {what}")
+        p_tool.add_argument("path", type=Path, help=what)
+        p_tool.add_argument(
+            "--content", type=Path, default=Path("content"), help="the corpus folder (default: content)"
+        )
+        p_tool.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
+        p_tool.add_argument(
+            "--published", help="publication date (YYYY[-MM[-DD]]) of texts that give none themselves"
+        )
     return parser
 
 
@@ -143,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown_base = Path.cwd()
     if args.command == "new":
         return _new(args)
+    if args.command == "import":
+        return _import(args)
     if args.command == "stats":
         corpus, problems = check(args.content, shown_base)
         if corpus is None or _failed(problems, False):
@@ -188,6 +212,19 @@ def _new(args: argparse.Namespace) -> int:
         fh.write(record.text)
     print(f"wrote {record.path}")
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    """``import brat|label-studio PATH``: see :mod:`generator.importers`."""
+    from generator.importers import ImportUsageError, run
+
+    try:
+        outcome = run(args.tool, args.path, args.content, published=args.published, dry_run=args.dry_run)
+    except ImportUsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(outcome.report(), end="")
+    return outcome.exit_code
 
 
 class OutputError(Exception):
