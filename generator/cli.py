@@ -11,14 +11,16 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator.authoring import AuthoringError, new_record, stats
+from generator.docs_project import ProjectConfig, ProjectError, project_files, read_config
 from generator.problems import Problem, Severity, to_json
-from generator.site import check, generate
+from generator.site import SiteInfo, check, generate
 
 OUTPUT_MARK = ".generated-by-corpus-generator"
+DEFAULT_PROJECT = ProjectConfig({"site_name": "Knowledge site", "theme": {"name": "material"}}, None, None)
 
 EPILOG = """\
 exit codes:
@@ -29,7 +31,7 @@ exit codes:
 examples:
   python -m generator check
   python -m generator check --format json --strict
-  python -m generator build --out /tmp/pages
+  python -m generator build --out /tmp/site-project
 """
 
 
@@ -59,17 +61,26 @@ def _parser() -> argparse.ArgumentParser:
     common(p_check)
     p_build = sub.add_parser(
         "build",
-        help="write the generated Markdown pages to a folder",
-        description="Generate every page of the site as Markdown into --out (replaced as a whole, only "
-        "if it is empty or was written by this command before).",
-        epilog=EPILOG,
+        help="write the site as a standalone docs project (docs/ + mkdocs.yml) to a folder",
+        description="Generate every page of the site as Markdown into OUT/docs/, with the open data, the "
+        "feeds, the static assets and the theme overrides, and OUT/mkdocs.yml: the project's config "
+        "without the corpus plugin. `mkdocs build -f OUT/mkdocs.yml`, `properdocs build` and "
+        "`zensical build` build it as it is. OUT is replaced as a whole, only if it is empty or was "
+        "written by this command before.",
+        epilog=EPILOG + "  (cd /tmp/site-project && mkdocs build --strict)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common(p_build)
     p_build.add_argument(
         "--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)"
     )
-    p_build.add_argument("--out", type=Path, required=True, help="folder to write the Markdown pages to")
+    p_build.add_argument("--out", type=Path, required=True, help="folder to write the docs project to")
+    p_build.add_argument(
+        "--config",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        help="the project's MkDocs config (default: mkdocs.yml)",
+    )
 
     p_new = sub.add_parser(
         "new",
@@ -184,17 +195,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
             print(f"ok: {summary}")
         return 1 if _failed(problems, args.strict) else 0
-    result = generate(args.content, args.templates, shown_base)
+    try:
+        project = read_config(args.config) if args.config.exists() else DEFAULT_PROJECT
+    except ProjectError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    site = SiteInfo(project.site_name, project.site_url)
+    result = generate(args.content, args.templates, shown_base, site=site)
     _report(list(result.problems), args.format)
     if _failed(result.problems, args.strict):
         return 1
     try:
-        write_pages(args.out, {**result.pages, **result.files})
+        write_pages(args.out, project_files(project, result.pages, result.files))
     except OutputError as exc:
         print(f"{args.out}: {exc}", file=sys.stderr)
         return 2
     if args.format == "text":
-        print(f"wrote {len(result.pages)} pages and {len(result.files)} data files to {args.out}")
+        print(
+            f"wrote {len(result.pages)} pages and {len(result.files)} data files to {args.out / 'docs'}, "
+            f"and {args.out / 'mkdocs.yml'}"
+        )
     return 0
 
 
@@ -231,9 +251,8 @@ class OutputError(Exception):
     pass
 
 
-def write_pages(out: Path, pages: dict[str, str] | object) -> None:
-    """Replace ``out`` with the pages, atomically; refuse to clobber a folder we did not write."""
-    assert isinstance(pages, dict)
+def write_pages(out: Path, pages: Mapping[str, str | bytes]) -> None:
+    """Replace ``out`` with the files, atomically; refuse to clobber a folder we did not write."""
     out = out.resolve()
     if out.exists() and any(out.iterdir()) and not (out / OUTPUT_MARK).exists():
         raise OutputError("folder is not empty and was not written by this command; choose another --out")
@@ -245,7 +264,10 @@ def write_pages(out: Path, pages: dict[str, str] | object) -> None:
             if staging.resolve() not in target.parents:
                 raise OutputError(f"refusing to write outside the output folder: {rel}")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(markdown, encoding="utf-8")
+            if isinstance(markdown, bytes):
+                target.write_bytes(markdown)
+            else:
+                target.write_text(markdown, encoding="utf-8")
         (staging / OUTPUT_MARK).write_text("", encoding="utf-8")
         if out.exists():
             old = out.with_name(out.name + ".old")

@@ -30,7 +30,7 @@ from generator.incremental import BuildCache
 from generator.mentions import escape_markdown
 from generator.problems import Problem
 from generator.sanitize import sanitize
-from generator.site import generate
+from generator.site import SiteInfo, generate
 
 log = logging.getLogger("mkdocs.plugins.corpus")
 
@@ -76,7 +76,8 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         root, content, templates = self._paths(config)
         started = time.perf_counter()
-        result = generate(content, templates, shown_base=root, cache=self.cache)
+        site = SiteInfo(config.site_name, config.site_url or None)
+        result = generate(content, templates, shown_base=root, cache=self.cache, site=site)
         if self.cache is not None:
             stats = self.cache.stats
             log.info(

@@ -7,7 +7,9 @@ corpus therefore cannot inject Markdown, HTML, attribute lists or links.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import posixpath
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -18,12 +20,14 @@ from markupsafe import Markup
 
 from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate, human_span
+from generator.feeds import feed_path
 from generator.incremental import BuildCache, freeze, template_signature
 from generator.mentions import escape_markdown, render
 from generator.pages import PageSpec
 from generator.pictures import Node, Picture, draw
 from generator.problems import Problem, error
 from generator.records import KIND_LABELS, Record
+from generator.structured import json_ld, script_json
 
 
 def relative(from_page: str, to_page: str) -> str:
@@ -87,9 +91,14 @@ class Renderer:
     """Renders :class:`PageSpec` objects for one corpus."""
 
     def __init__(
-        self, templates: Path, corpus: Corpus, bytecode: jinja2.bccache.BytecodeCache | None = None
+        self,
+        templates: Path,
+        corpus: Corpus,
+        bytecode: jinja2.bccache.BytecodeCache | None = None,
+        site_url: str | None = None,
     ) -> None:
         self.corpus = corpus
+        self.site_url = site_url.rstrip("/") + "/" if site_url else None
         self._titles: dict[str, str] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
@@ -113,9 +122,13 @@ class Renderer:
             md=lambda s: Markup(escape_markdown(str(s))),
             cell=lambda s: Markup(escape_markdown(" ".join(str(s).split()))),
             picture=self.picture,
+            structured_data=self.structured_data,
+            feed=lambda record: Markup(feed_path(record) or ""),
         )
         self.touched: set[str] = set()  # records the page being rendered read (for incremental builds)
-        self.env.globals.update(records=_Tracked(corpus.records, self.touched))
+        tracked = _Tracked(corpus.records, self.touched)
+        self.env.globals.update(records=tracked)
+        self._tracked_corpus = dataclasses.replace(corpus, records=tracked)
 
     # -- filters --------------------------------------------------------------------------
 
@@ -187,6 +200,18 @@ class Renderer:
             return Node(record.name, record.kind, url_between(page, record.page), record.label, short)
 
         return Markup(draw(spec, resolve))
+
+    @jinja2.pass_context
+    def structured_data(self, ctx: jinja2.runtime.Context, record: Record) -> Markup:
+        """The page's schema.org JSON-LD, safe inside ``<script>`` and quoted as a YAML string
+        for the page's front matter (the theme puts it into ``<head>``).
+
+        URLs are absolute under ``site_url`` when the site has one, else relative to the page."""
+        self._touch(record.id)
+        own = page_url(record.page)
+        root = self.site_url or url_between(ctx["page_path"], "index.md")
+        data = json_ld(self._tracked_corpus, record, root + own)
+        return Markup(json.dumps(script_json(data)))
 
     def sentence(self, backlink: Backlink) -> Markup:
         before = backlink.sentence[: backlink.at]
@@ -265,18 +290,22 @@ def _template_line(exc: BaseException, template: str) -> int:
 
 
 def render_all(
-    templates: Path, corpus: Corpus, specs: list[PageSpec], cache: BuildCache | None = None
+    templates: Path,
+    corpus: Corpus,
+    specs: list[PageSpec],
+    cache: BuildCache | None = None,
+    site_url: str | None = None,
 ) -> tuple[dict[str, str], list[Problem]]:
     """Every page's Markdown. With a cache, a page whose template files, context and the
     records its template read are all unchanged is taken from the last run."""
-    renderer = Renderer(templates, corpus, cache.bytecode if cache is not None else None)
+    renderer = Renderer(templates, corpus, cache.bytecode if cache is not None else None, site_url)
     pages: dict[str, str] = {}
     problems: list[Problem] = []
     seen_templates: set[str] = set()
     signature = template_signature(templates) if cache is not None else ()
     versions = cache.versions() if cache is not None else {}
     for spec in specs:
-        context_key = (signature, spec.template, spec.title, freeze(dict(spec.context)))
+        context_key = (signature, site_url, spec.template, spec.title, freeze(dict(spec.context)))
         if cache is not None:
             hit = cache.pages.get(spec.path)
             if hit is not None and hit[0][0] == context_key:

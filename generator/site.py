@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import corpus as corpus_mod
-from generator import linking, opendata
+from generator import feeds, linking, opendata
 from generator.corpus import Corpus
 from generator.corpus_warnings import corpus_warnings
 from generator.incremental import BuildCache, FileEntry
@@ -17,6 +17,14 @@ from generator.reading import display_path, find_files, read_document
 from generator.records import Record
 from generator.render import render_all
 from generator.schema import validate
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What the core needs to know of the site it writes for (from ``mkdocs.yml``)."""
+
+    name: str = "Knowledge site"
+    url: str | None = None  # the published address: absolute links in feeds and JSON-LD
 
 
 @dataclass(frozen=True)
@@ -132,7 +140,11 @@ def check(
 
 
 def generate(
-    content: Path, templates: Path, shown_base: Path | None = None, cache: BuildCache | None = None
+    content: Path,
+    templates: Path,
+    shown_base: Path | None = None,
+    cache: BuildCache | None = None,
+    site: SiteInfo | None = None,
 ) -> Generated:
     """Pages for a corpus; no pages at all when the corpus has errors.
 
@@ -143,9 +155,10 @@ def generate(
     corpus, problems = check(content, shown_base, cache)
     if has_errors(problems) or corpus is None:
         return Generated({}, tuple(problems), corpus)
-    pages, found = render_all(templates / "pages", corpus, plan(corpus), cache)
+    site = site or SiteInfo()
+    pages, found = render_all(templates / "pages", corpus, plan(corpus), cache, site.url)
     problems = sorted_problems([*problems, *found])
     if has_errors(problems):
         return Generated({}, tuple(problems), corpus)
-    files = opendata.data_files(corpus)
+    files = {**opendata.data_files(corpus), **feeds.feeds(corpus, site.name, site.url)}
     return Generated(dict(sorted(pages.items())), tuple(problems), corpus, files)

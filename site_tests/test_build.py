@@ -153,7 +153,9 @@ def test_build_command_writes_pages(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert (out / "countries" / "iran.md").read_text(encoding="utf-8").startswith("# 🇮🇷 Iran")
+    iran = (out / "docs" / "countries" / "iran.md").read_text(encoding="utf-8")
+    assert iran.startswith("---\nfeed: feeds/countries/iran.xml\n") and "\n# 🇮🇷 Iran\n" in iran
+    assert (out / "mkdocs.yml").is_file() and (out / "docs" / "data" / "corpus.json").is_file()
     # a second build replaces the folder; a foreign folder is refused
     assert (
         subprocess.run(

@@ -1,0 +1,115 @@
+"""A standalone docs project: the generated pages in a plain ``docs/`` folder with a matching
+``mkdocs.yml``, so that a builder without the corpus plugin can build the site.
+
+``python -m generator build --out DIR`` writes::
+
+    DIR/mkdocs.yml      the project's config: docs_dir docs, custom_dir overrides, no corpus plugin
+    DIR/docs/           the generated Markdown pages, the open data and feeds, the static assets
+    DIR/overrides/      the theme overrides (templates/theme)
+
+MkDocs, ProperDocs (the maintained fork of MkDocs 1.6) and Zensical (Material's successor,
+which reads ``mkdocs.yml``) build it as it is. Pure apart from reading the project's files:
+the result is a mapping of relative paths to file contents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PLUGIN = "corpus"
+
+
+class ProjectError(Exception):
+    """The project's mkdocs.yml cannot be turned into a standalone one."""
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """What the standalone project takes from the project's ``mkdocs.yml``."""
+
+    settings: Mapping[str, Any]
+    assets: Path | None  # the project's docs_dir (static files), if any
+    theme: Path | None  # the theme's custom_dir, if any
+
+    @property
+    def site_name(self) -> str:
+        return str(self.settings.get("site_name") or "Knowledge site")
+
+    @property
+    def site_url(self) -> str | None:
+        url = self.settings.get("site_url")
+        return str(url) if url else None
+
+
+def read_config(path: Path) -> ProjectConfig:
+    """The project's ``mkdocs.yml`` (plain YAML: configs that need Python tags are refused)."""
+    try:
+        settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProjectError(f"cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ProjectError(f"{path}{line}: not plain YAML ({getattr(exc, 'problem', exc)})") from exc
+    if not isinstance(settings, dict):
+        raise ProjectError(f"{path}: expected a mapping of settings")
+    base = path.parent
+    docs = settings.get("docs_dir")
+    theme = settings.get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return ProjectConfig(
+        settings,
+        (base / str(docs)) if docs else None,
+        (base / str(custom)) if custom else None,
+    )
+
+
+def standalone_config(config: ProjectConfig) -> str:
+    """The ``mkdocs.yml`` of the standalone project, as YAML text."""
+    settings = dict(config.settings)
+    settings["docs_dir"] = "docs"
+    settings.pop("site_dir", None)
+    theme = settings.get("theme")
+    if isinstance(theme, dict):
+        theme = dict(theme)
+        if config.theme is not None:
+            theme["custom_dir"] = "overrides"
+        settings["theme"] = theme
+    plugins = settings.get("plugins")
+    if isinstance(plugins, list):
+        settings["plugins"] = [
+            p for p in plugins if p != PLUGIN and not (isinstance(p, dict) and PLUGIN in p)
+        ]
+    elif isinstance(plugins, dict):
+        settings["plugins"] = {k: v for k, v in plugins.items() if k != PLUGIN}
+    # The plugin keeps record pages out of the nav silently; here a pattern says the same.
+    settings["not_in_nav"] = "*.md"
+    header = "# Written by `python -m generator build`: the generated site without the corpus plugin.\n"
+    return header + yaml.safe_dump(settings, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def _tree(folder: Path | None, prefix: str) -> dict[str, bytes]:
+    if folder is None or not folder.is_dir():
+        return {}
+    return {
+        f"{prefix}{path.relative_to(folder).as_posix()}": path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def project_files(
+    config: ProjectConfig, pages: Mapping[str, str], files: Mapping[str, str]
+) -> dict[str, str | bytes]:
+    """Every file of the standalone project, by its path relative to the project folder."""
+    out: dict[str, str | bytes] = {"mkdocs.yml": standalone_config(config)}
+    out.update(_tree(config.theme, "overrides/"))
+    out.update(_tree(config.assets, "docs/"))
+    for path, text in {**files, **pages}.items():
+        out[f"docs/{path}"] = text
+    return dict(sorted(out.items()))
