@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -219,6 +221,24 @@ def test_hostile_corpus_reaches_the_site_inert(hostile_site: Path) -> None:
         found = live_content(_parts_from_the_corpus(html), allowed_tags={"meta", "svg"})
         assert found == [], (page, found)
         assert "root:x:0:0" not in html  # no snippet inclusion of local files
+
+
+def test_hostile_strings_stay_inside_the_json_ld_and_feed_titles(hostile_site: Path) -> None:
+    """The head's JSON-LD holds corpus strings: each page has at most one such script, it
+    parses back as JSON, and the HTML parser finds no element inside it; the feed links'
+    titles are escaped."""
+    for page in sorted(hostile_site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        head = html[: html.index("</head>")]
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', head, re.S)
+        assert len(blocks) <= 1 and all("<" not in b for b in blocks), page
+        for block in blocks:
+            json.loads(block)
+        for title in re.findall(r'<link rel="alternate"[^>]* title="([^"]*)"', head):
+            assert "<" not in title, (page, title)
+    iran = (hostile_site / "countries" / "iran" / "index.html").read_text(encoding="utf-8")
+    data = json.loads(re.findall(r'ld\+json">(.*?)</script>', iran, re.S)[0])
+    assert data["name"].startswith("Iran</title><script>")  # the same string, harmless here
 
 
 def test_titles_are_escaped_but_readable(hostile_site: Path) -> None:
