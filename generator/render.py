@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import json
 import posixpath
 from collections.abc import Iterator, Mapping
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate, human_span
 from generator.feeds import feed_path
+from generator.fragments import text_directive
 from generator.incremental import BuildCache, freeze, template_signature
 from generator.mentions import escape_markdown, render
 from generator.pages import PageSpec
@@ -113,6 +115,7 @@ class Renderer:
         self.env.filters.update(
             link=self.link,
             url=self.url,
+            passage=self.passage,
             text=self.text,
             sentence=self.sentence,
             date=lambda d: d.human() if d else "",
@@ -148,6 +151,18 @@ class Renderer:
         page = self.corpus.records[target].page if target in self.corpus.records else target
         href = relative(ctx["page_path"], page)
         return Markup(href + (f"#{anchor}" if anchor else ""))
+
+    @jinja2.pass_context
+    def passage(self, ctx: jinja2.runtime.Context, target: str, paragraph: int, text: str) -> Markup:
+        """``¶ N``: a link to paragraph N of a text whose text fragment (``#p-N:~:text=…``)
+        makes the browser highlight ``text`` there.
+
+        Raw HTML with the served URL, because MkDocs would take the directive for part of
+        the anchor and report it missing; the anchor itself is checked by the tests."""
+        self._touch(target)
+        href = url_between(ctx["page_path"], self.corpus.records[target].page)
+        href += f"#p-{paragraph}" + text_directive(text)
+        return Markup(f'<a class="passage" href="{html.escape(href)}">¶ {paragraph}</a>')
 
     @jinja2.pass_context
     def link(

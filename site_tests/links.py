@@ -56,8 +56,9 @@ def broken_links(site: Path) -> list[str]:
             if not target.exists():
                 broken.append(f"{base} -> {link}")
                 continue
-            if parts.fragment and target.suffix == ".html":
+            anchor = parts.fragment.partition(":~:")[0]  # a text directive is not part of the id
+            if anchor and target.suffix == ".html":
                 ids = pages[target].ids if target in pages else _parse(target).ids
-                if unquote(parts.fragment) not in ids:
+                if unquote(anchor) not in ids:
                     broken.append(f"{base} -> {link} (no anchor)")
     return broken

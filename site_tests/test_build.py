@@ -66,7 +66,7 @@ def test_quote_is_highlighted_and_anchored(small_site: Path) -> None:
     html = (small_site / "sources" / "tehran-meeting" / "index.html").read_text(encoding="utf-8")
     assert '<p id="p-2">“<mark>We once again call on Afghanistan’s neighbours to act</mark>,”' in html
     person = (small_site / "people" / "sergey-lavrov" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../../sources/tehran-meeting/#p-2"' in person
+    assert 'href="../../sources/tehran-meeting/#p-2:~:text=We%20once%20again%20call%20on' in person
 
 
 def test_month_precision_is_kept(small_site: Path) -> None:
