@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator import relations
-from generator.corpus import KIND_ORDER, Backlink, Corpus, sort_key
+from generator.corpus import KIND_ORDER, Backlink, Corpus, QuoteRef, sort_key
 from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
 from generator.schema import Country, Event, Place, Source
 
 BACKLINKS_SHOWN = 200  # on a record's page, newest sources first
 MENTIONS_PER_PAGE = 200  # on the pages listing all mentions of a much-mentioned record
+QUOTES_SHOWN = 20  # on a record's page (the newest); all of them on pages of QUOTES_PER_PAGE
+QUOTES_ON_INDEX = 100  # on quotes.md (the newest); all of them on pages of QUOTES_PER_PAGE
+QUOTES_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,19 @@ def plan(corpus: Corpus) -> list[PageSpec]:
         map_page(corpus),
         memberships_page(corpus),
     ]
+    specs.extend(quote_pages(corpus.quotes, "", QUOTES_ON_INDEX, "All quotes"))
     for kind in KIND_ORDER:
         specs.append(kind_index(corpus, kind))
     partners = _partners(met)
+    in_source: dict[str, list[QuoteRef]] = defaultdict(list)
+    for q in corpus.quotes:
+        in_source[q.source].append(q)
     for record in corpus.records.values():
-        specs.append(record_page(corpus, record, partners.get(record.id, ())))
+        specs.append(record_page(corpus, record, partners.get(record.id, ()), in_source.get(record.id, [])))
         specs.extend(mention_pages(corpus, record))
+        quoted = _quotes_of(corpus, record)
+        stem = record.page.removesuffix(".md")
+        specs.extend(quote_pages(quoted, stem, QUOTES_SHOWN, f"Quotes of {record.name}", record))
     specs.extend(pair_pages(corpus, met))
     return specs
 
@@ -230,8 +240,57 @@ def timeline(corpus: Corpus) -> PageSpec:
     return PageSpec("timeline.md", "timeline.md.j2", "Timeline", context)
 
 
+def _quote_page_paths(stem: str, count: int, shown: int) -> list[str]:
+    """``<stem>/quotes/<n>.md`` (``quotes/<n>.md`` for the index) when ``count`` is over ``shown``."""
+    if count <= shown:
+        return []
+    folder = f"{stem}/quotes" if stem else "quotes"
+    return [f"{folder}/{n}.md" for n in range(1, -(-count // QUOTES_PER_PAGE) + 1)]
+
+
+def _quotes_of(corpus: Corpus, record: Record) -> tuple[QuoteRef, ...]:
+    """The quotes a record's page lists, oldest source first: said by it (a person, a country…)
+    or at it (an event)."""
+    quotes = corpus.quotes_at if isinstance(record.front, Event) else corpus.quotes_by
+    found = quotes.get(record.id, ())
+    return tuple(sorted(found, key=lambda q: (sort_key(corpus.records[q.source]), q.index)))
+
+
+def _shown_quotes(quotes: Sequence[QuoteRef], stem: str, shown: int) -> dict[str, Any]:
+    """What a page shows of a long list of quotes: the newest ``shown`` (in text order), the
+    count, and the pages listing them all."""
+    return {
+        "quotes": tuple(quotes[-shown:]) if len(quotes) > shown else tuple(quotes),
+        "quote_count": len(quotes),
+        "quote_pages": _quote_page_paths(stem, len(quotes), shown),
+    }
+
+
+def quote_pages(
+    quotes: Sequence[QuoteRef], stem: str, shown: int, title: str, record: Record | None = None
+) -> list[PageSpec]:
+    """All quotes of a list too long for its page, in text order, split into pages."""
+    paths = _quote_page_paths(stem, len(quotes), shown)
+    specs = []
+    for number, path in enumerate(paths, start=1):
+        first = (number - 1) * QUOTES_PER_PAGE
+        chunk = tuple(quotes[first : first + QUOTES_PER_PAGE])
+        context = {
+            "record": record,
+            "number": number,
+            "pages": paths,
+            "quote_count": len(quotes),
+            "first": first + 1,
+            "last": first + len(chunk),
+            "quotes": chunk,
+        }
+        specs.append(PageSpec(path, "quote_list.md.j2", f"{title} ({number}/{len(paths)})", context))
+    return specs
+
+
 def quotes_index(corpus: Corpus) -> PageSpec:
-    return PageSpec("quotes.md", "quotes.md.j2", "Quotes", {"quotes": corpus.quotes})
+    context = _shown_quotes(corpus.quotes, "", QUOTES_ON_INDEX)
+    return PageSpec("quotes.md", "quotes.md.j2", "Quotes", context)
 
 
 def kind_index(corpus: Corpus, kind: str) -> PageSpec:
@@ -291,7 +350,10 @@ def mention_pages(corpus: Corpus, record: Record) -> list[PageSpec]:
 
 
 def record_page(
-    corpus: Corpus, record: Record, partners: tuple[tuple[str, int, str], ...] = ()
+    corpus: Corpus,
+    record: Record,
+    partners: tuple[tuple[str, int, str], ...] = (),
+    source_quotes: Sequence[QuoteRef] = (),
 ) -> PageSpec:
     backlinks = _mentions_in_others(corpus, record)
     context: dict[str, Any] = {
@@ -303,7 +365,7 @@ def record_page(
         "mention_pages": _mention_page_paths(record, len(backlinks)),
         "related": corpus.related.get(record.id, ()),
         "participations": corpus.participations.get(record.id, ()),
-        "quotes": corpus.quotes_by.get(record.id, ()),
+        **_shown_quotes(_quotes_of(corpus, record), record.page.removesuffix(".md"), QUOTES_SHOWN),
         "memberships": corpus.memberships.get(record.id, ()),
         "offices": corpus.offices.get(record.id, ()),
         "located": corpus.located.get(record.id, ()),
@@ -352,7 +414,6 @@ def record_page(
             parts=corpus.parts.get(record.id, ()),
             beside=siblings,
             reported_by=corpus.reported_by.get(record.id, ()),
-            quotes_at=corpus.quotes_at.get(record.id, ()),
             map=event_map(corpus, record),
         )
     elif isinstance(record.front, Source):
@@ -368,6 +429,6 @@ def record_page(
             by_kind[corpus.records[rid].kind].append((rid, n))
         context.update(
             mentioned=[(k, by_kind[k]) for k in KIND_ORDER if k in by_kind],
-            source_quotes=[q for q in corpus.quotes if q.source == record.id],
+            source_quotes=list(source_quotes),
         )
     return PageSpec(record.page, template, record.name, context)

@@ -13,6 +13,7 @@ schema.org's ``Date`` is ISO 8601).
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -94,9 +95,14 @@ def _ref(corpus: Corpus, urls: _Urls, record_id: str) -> Json | None:
     }
 
 
+MAX_REFS = 100
+"""The most records one property lists (a topic of 5,000 sources keeps its page small; the
+page and the open data list them all)."""
+
+
 def _refs(corpus: Corpus, urls: _Urls, ids: Any) -> list[Json]:
     found = (_ref(corpus, urls, i) for i in dict.fromkeys(ids))
-    return [node for node in found if node is not None]
+    return list(itertools.islice((node for node in found if node is not None), MAX_REFS))
 
 
 def _geo(place: Place) -> Json | None:

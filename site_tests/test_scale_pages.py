@@ -24,7 +24,8 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _listed(markdown: str) -> list[str]:
     """The paragraphs a page's mention list links to (relative prefixes dropped)."""
-    return [link.lstrip("./") for link in re.findall(r"^- “.*” \[¶ \d+\]\((.*)\)$", markdown, flags=re.M)]
+    found = re.findall(r'^- “.*” <a class="passage" href="([^"]*)">¶ \d+</a>$', markdown, flags=re.M)
+    return [link.lstrip("./") for link in found]
 
 
 def test_every_mention_is_listed_once_across_the_mention_pages(synthetic: Path) -> None:
@@ -46,6 +47,39 @@ def test_every_mention_is_listed_once_across_the_mention_pages(synthetic: Path) 
         assert f"[all {total} on {len(parts)} pages](" in record_page
         # the record's page shows the first (newest) mentions, the same as the first list page
         assert _listed(record_page)[: pages.MENTIONS_PER_PAGE] == _listed(result.pages[parts[0]])
+
+
+def _quoted(markdown: str) -> list[str]:
+    """The passages a page's quote blocks link to (relative prefixes dropped)."""
+    found = re.findall(r'^> — .*<a class="passage" href="([^"]*)">¶ \d+</a>\)$', markdown, flags=re.M)
+    return [link.lstrip("./") for link in found]
+
+
+def test_long_quote_lists_show_the_newest_and_link_to_all_on_pages(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "QUOTES_SHOWN", 3)
+    monkeypatch.setattr(pages, "QUOTES_ON_INDEX", 10)
+    monkeypatch.setattr(pages, "QUOTES_PER_PAGE", 7)
+    result = generate(synthetic / "content", ROOT / "templates", synthetic)
+    assert result.ok and result.corpus is not None
+    everything = [f"{q.source}/#p-{q.paragraph}" for q in result.corpus.quotes]
+    for stem, shown in [("", 10), *((r.page[:-3], 3) for r in result.corpus.records.values())]:
+        page = result.pages[f"{stem}.md" if stem else "quotes.md"]
+        parts = sorted(
+            (p for p in result.pages if p.startswith(f"{stem}/quotes/" if stem else "quotes/")),
+            key=lambda p: int(p.rsplit("/", 1)[1][:-3]),
+        )
+        listed = [link for part in parts for link in _quoted(result.pages[part])]
+        if not parts:
+            assert len(_quoted(page)) <= shown, stem
+            continue
+        assert all(len(_quoted(result.pages[p])) <= 7 for p in parts)
+        assert f"the newest {shown} are here, [all {len(listed)} on {len(parts)} pages](" in page, stem
+        assert _quoted(page) == listed[-shown:]  # the newest, as the last page ends
+        if not stem:
+            assert [link.split("/", 1)[1].split(":~:")[0] for link in listed] == everything
+    assert any("/quotes/" in p and not p.startswith("quotes/") for p in result.pages)
 
 
 def test_the_synthetic_site_builds_strictly_and_its_links_resolve(synthetic: Path, tmp_path: Path) -> None:

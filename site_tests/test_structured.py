@@ -344,3 +344,12 @@ def test_pages_that_are_not_records_have_no_json_ld(seed_site: Path) -> None:
     for page in ("timeline", "network", "countries"):
         head = _head(seed_site, page)
         assert head.json_ld == [] and head.feeds == ["../feeds/all.xml"], page
+
+
+def test_long_lists_are_capped(seed: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import structured
+
+    full = ld(seed, "terrorism")["subjectOf"]
+    assert len(full) > 2
+    monkeypatch.setattr(structured, "MAX_REFS", 2)
+    assert ld(seed, "terrorism")["subjectOf"] == full[:2]
