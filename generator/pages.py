@@ -18,6 +18,8 @@ MENTIONS_PER_PAGE = 200  # on the pages listing all mentions of a much-mentioned
 QUOTES_SHOWN = 20  # on a record's page (the newest); all of them on pages of QUOTES_PER_PAGE
 QUOTES_ON_INDEX = 100  # on quotes.md (the newest); all of them on pages of QUOTES_PER_PAGE
 QUOTES_PER_PAGE = 100
+INDEX_PER_PAGE = 500  # rows of a kind's index page
+TIMELINE_INLINE = 400  # events the timeline page lists itself; past that, a page per year
 
 
 @dataclass(frozen=True)
@@ -43,15 +45,15 @@ def plan(corpus: Corpus) -> list[PageSpec]:
     met = relations.meetings(corpus)
     specs = [
         home(corpus),
-        timeline(corpus),
         quotes_index(corpus),
         network_page(corpus, met),
         map_page(corpus),
         memberships_page(corpus),
     ]
+    specs.extend(timeline(corpus))
     specs.extend(quote_pages(corpus.quotes, "", QUOTES_ON_INDEX, "All quotes"))
     for kind in KIND_ORDER:
-        specs.append(kind_index(corpus, kind))
+        specs.extend(kind_index(corpus, kind))
     partners = _partners(met)
     in_source: dict[str, list[QuoteRef]] = defaultdict(list)
     for q in corpus.quotes:
@@ -221,7 +223,7 @@ def home(corpus: Corpus) -> PageSpec:
     )
 
 
-def timeline(corpus: Corpus) -> PageSpec:
+def timeline(corpus: Corpus) -> list[PageSpec]:
     years: dict[int, list[str]] = defaultdict(list)
     for record in corpus.of_kind("events"):
         assert isinstance(record.front, Event)
@@ -231,13 +233,22 @@ def timeline(corpus: Corpus) -> PageSpec:
         year: Timeline(f"timeline-{year}", f"Events of {year}", timeline_entries(corpus, ids), "")
         for year, ids in years.items()
     }
+    split = len(all_events) > TIMELINE_INLINE
     context = {
         "years": sorted(years.items()),
         "picture": Timeline("timeline", "All events", timeline_entries(corpus, all_events),
-                            "Each year's events are listed below, with a picture of the year."),
+                            "Each year's events are listed below, with a picture of the year."
+                            if not split else "Each year's events are listed on the year's page."),
         "year_pictures": pictures,
+        "year_pages": {year: f"timeline/{year}.md" for year in years} if split else {},
     }
-    return PageSpec("timeline.md", "timeline.md.j2", "Timeline", context)
+    specs = [PageSpec("timeline.md", "timeline.md.j2", "Timeline", context)]
+    if split:
+        for year, ids in sorted(years.items()):
+            year_context = {"year": year, "events": ids, "picture": pictures[year]}
+            path = f"timeline/{year}.md"
+            specs.append(PageSpec(path, "timeline_year.md.j2", f"Events of {year}", year_context))
+    return specs
 
 
 def _quote_page_paths(stem: str, count: int, shown: int) -> list[str]:
@@ -293,17 +304,29 @@ def quotes_index(corpus: Corpus) -> PageSpec:
     return PageSpec("quotes.md", "quotes.md.j2", "Quotes", context)
 
 
-def kind_index(corpus: Corpus, kind: str) -> PageSpec:
+def kind_index(corpus: Corpus, kind: str) -> list[PageSpec]:
+    """The index of a kind: ``<kind>/index.md``, and past INDEX_PER_PAGE records, further
+    pages ``<kind>/pages/<n>.md`` with a pager on each."""
     records = corpus.of_kind(kind)
     if kind in ("events", "sources"):
         records = list(reversed(records))  # newest first
-    mentions = {r.id: len(corpus.backlinks.get(r.id, ())) for r in records}
-    return PageSpec(
-        f"{kind}/index.md",
-        "index.md.j2",
-        KIND_LABELS[kind][1],
-        {"kind": kind, "items": [r.id for r in records], "mentions": mentions},
-    )
+    count = -(-len(records) // INDEX_PER_PAGE)
+    paths = [f"{kind}/index.md"] + [f"{kind}/pages/{n}.md" for n in range(2, count + 1)]
+    specs = []
+    for number, path in enumerate(paths, start=1):
+        chunk = records[(number - 1) * INDEX_PER_PAGE : number * INDEX_PER_PAGE]
+        mentions = {r.id: len(corpus.backlinks.get(r.id, ())) for r in chunk}
+        title = KIND_LABELS[kind][1] + (f" ({number}/{len(paths)})" if number > 1 else "")
+        context = {
+            "kind": kind,
+            "items": [r.id for r in chunk],
+            "mentions": mentions,
+            "pages": paths if len(paths) > 1 else [],
+            "number": number,
+            "total": len(records),
+        }
+        specs.append(PageSpec(path, "index.md.j2", title, context))
+    return specs
 
 
 def _mentions_in_others(corpus: Corpus, record: Record) -> list[Backlink]:

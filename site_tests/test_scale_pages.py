@@ -3,6 +3,7 @@ split into pages; the whole synthetic site builds strictly with every link resol
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -86,3 +87,47 @@ def test_the_synthetic_site_builds_strictly_and_its_links_resolve(synthetic: Pat
     site = build_site(tmp_path, synthetic / "content")
     assert list(site.glob("*/*/mentions/2/index.html"))
     assert broken_links(site) == []
+
+
+def _md_links_resolve(result_pages: dict[str, str], path: str) -> list[str]:
+    """The relative .md links of a generated page that name no generated page."""
+    missing = []
+    for link in re.findall(r"\]\(([^)\s#]+\.md)", result_pages[path]):
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+        if target not in result_pages:
+            missing.append(link)
+    return missing
+
+
+def test_long_indexes_and_timelines_are_split_into_pages(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages, "INDEX_PER_PAGE", 4)
+    monkeypatch.setattr(pages, "TIMELINE_INLINE", 3)
+    result = generate(synthetic / "content", ROOT / "templates", synthetic)
+    assert result.ok and result.corpus is not None
+    for kind in ("sources", "events", "people"):
+        paths = [f"{kind}/index.md"] + sorted(
+            (p for p in result.pages if p.startswith(f"{kind}/pages/")), key=lambda p: int(p.rsplit("/", 1)[1][:-3])
+        )
+        records = [r for r in result.corpus.records.values() if r.kind == kind]
+        assert len(paths) == -(-len(records) // 4) > 1, kind
+        listed = [
+            posixpath.basename(link)[:-3]
+            for path in paths
+            for link in re.findall(r"^\| [^|]*\| ?\[[^\]]*\]\(([^) ]+\.md)", result.pages[path], flags=re.M)
+            + re.findall(r"^\| \[[^\]]*\]\(([^) ]+\.md)", result.pages[path], flags=re.M)
+        ]
+        assert sorted(listed) == sorted(r.id for r in records), kind
+        for path in paths:
+            assert f"{len(records)} in all" in result.pages[path] and "Pages: " in result.pages[path]
+            assert _md_links_resolve(dict(result.pages), path) == []
+    years = sorted(p for p in result.pages if p.startswith("timeline/"))
+    events = [r.id for r in result.corpus.records.values() if r.kind == "events"]
+    on_year_pages = [
+        posixpath.basename(link)[:-3]
+        for path in years
+        for link in re.findall(r"^- \*\*[^*]*\*\* — \[[^\]]*\]\(([^) ]+\.md)", result.pages[path], flags=re.M)
+    ]
+    assert sorted(on_year_pages) == sorted(events)
+    assert "— [" not in result.pages["timeline.md"]  # the timeline page only links to the years
+    for path in ["timeline.md", *years]:
+        assert _md_links_resolve(dict(result.pages), path) == []
