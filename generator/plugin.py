@@ -22,7 +22,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from watchdog.utils.dirsnapshot import DirectorySnapshot
 
@@ -30,6 +30,7 @@ from generator.incremental import BuildCache
 from generator.mentions import escape_markdown
 from generator.problems import Problem
 from generator.sanitize import sanitize
+from generator.search import SETTINGS, PagefindError, choose_engine, count_sources, run_pagefind
 from generator.site import SiteInfo, generate
 
 log = logging.getLogger("mkdocs.plugins.corpus")
@@ -41,6 +42,8 @@ class CorpusConfig(base.Config):  # type: ignore[no-untyped-call]
     content = c.Type(str, default="content")
     templates = c.Type(str, default="templates")
     warnings_fail = c.Type(bool, default=False)
+    # auto: Pagefind from generator.search.PAGEFIND_FROM_SOURCES sources on (not while serving)
+    search = c.Choice(SETTINGS, default="auto")
 
 
 class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
@@ -53,6 +56,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.page_dir: Path | None = None
         self.written: dict[str, str] = {}
         self.cache: BuildCache | None = None
+        self.search_engine = "lunr"  # what `search` resolved to; the search partial reads it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds of `mkdocs serve`.
@@ -63,6 +67,37 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             self.page_dir = Path(tempfile.mkdtemp(prefix="corpus-pages-"))
             atexit.register(shutil.rmtree, self.page_dir, ignore_errors=True)  # also on Ctrl-C
             self.cache = BuildCache()  # reuse what an edit did not change
+
+    @event_priority(-100)  # after Material's search plugin has set itself up
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        _root, content, _templates = self._paths(config)
+        sources = count_sources(content)
+        self.search_engine = choose_engine(self.config.search, sources, serving=self.serving)
+        if self.search_engine == "pagefind":
+            lunr = config.plugins.get("material/search")
+            if lunr is None:
+                log.warning("corpus: search: pagefind needs Material's search plugin (its search box)")
+                self.search_engine = "lunr"
+            else:
+                _skip_lunr_index(config, lunr)
+        log.info(f"corpus: {self.search_engine} search ({sources} sources, search: {self.config.search})")
+        return config
+
+    @event_priority(-100)  # after every other plugin has written into the site
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.search_engine != "pagefind":
+            return
+        site = Path(config.site_dir)
+        stale = site / "search" / "search_index.json"  # from an earlier lunr build with --dirty
+        if stale.is_file():
+            stale.unlink()
+            with contextlib.suppress(OSError):
+                stale.parent.rmdir()
+        try:
+            run = run_pagefind(site)
+        except PagefindError as error:
+            raise PluginError(str(error)) from error
+        log.info(f"corpus: Pagefind indexed {run.pages} page(s) in {run.seconds:.2f}s")
 
     def on_shutdown(self) -> None:
         if self.page_dir is not None:
@@ -180,6 +215,15 @@ def _polled_often(server: Any, folders: list[Path]) -> Iterator[float]:
         yield interval
     finally:
         observer._timeout = previous  # type: ignore[union-attr]
+
+
+def _skip_lunr_index(config: MkDocsConfig, lunr: BasePlugin[Any]) -> None:
+    """Keep Material's search plugin (its box is drawn only while it is enabled) but drop
+    its indexing of every page and its search_index.json: Pagefind replaces both."""
+    for event in ("page_context", "post_build"):
+        handler = getattr(lunr, f"on_{event}", None)
+        handlers = config.plugins.events.get(event, [])
+        config.plugins.events[event] = [h for h in handlers if h != handler]
 
 
 def _banner(problems: list[Problem]) -> str:

@@ -1,0 +1,150 @@
+"""`python -m generator build --out DIR`: a standalone docs project (docs/ + mkdocs.yml) that
+MkDocs builds without the corpus plugin, and so do ProperDocs and Zensical where they install."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import venv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.docs_project import ProjectConfig, ProjectError, read_config, standalone_config
+from site_tests.conftest import ROOT
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+@pytest.mark.parametrize(
+    "plugins, expected",
+    [
+        (["search", {"corpus": {"content": "content"}}], ["search"]),
+        (["search", "corpus"], ["search"]),
+        ({"search": {}, "corpus": {"content": "c"}}, {"search": {}}),
+        ([{"corpus": {}}, {"search": {"lang": "en"}}], [{"search": {"lang": "en"}}]),
+    ],
+)
+def test_the_standalone_config_has_no_corpus_plugin(plugins: object, expected: object) -> None:
+    config = ProjectConfig(
+        {"site_name": "S", "docs_dir": "templates/assets", "site_dir": "public", "theme": {"name": "material", "custom_dir": "t"}, "plugins": plugins},
+        Path("templates/assets"),
+        Path("t"),
+    )
+    written = yaml.safe_load(standalone_config(config))
+    assert written["plugins"] == expected
+    assert written["docs_dir"] == "docs" and "site_dir" not in written
+    assert written["theme"] == {"name": "material", "custom_dir": "overrides"}
+    assert written["not_in_nav"] == "*.md"
+
+
+def test_a_config_that_is_not_plain_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    with pytest.raises(ProjectError, match=r"mkdocs\.yml:4: not plain YAML"):
+        read_config(config)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("project") / "site-project"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def _json_ld(site: Path, page: str) -> object:
+    found = LD.findall((site / page).read_text(encoding="utf-8"))
+    assert len(found) == 1, page
+    return json.loads(found[0])
+
+
+def test_the_project_holds_config_pages_data_assets_and_theme(project: Path) -> None:
+    settings = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert settings["site_name"] == "Regional diplomacy on Afghanistan"
+    for path in ("docs/index.md", "docs/countries/iran.md", "docs/data/corpus.json", "docs/feeds/all.xml",
+                 "docs/stylesheets/site.css", "overrides/main.html"):
+        assert (project / path).is_file(), path
+
+
+def test_mkdocs_builds_the_project_strictly_like_the_plugin_does(project: Path, seed_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert _pages(site) == _pages(seed_site)
+    for page in ("countries/iran/index.html", "events/quad-meeting-2021/index.html"):
+        assert _json_ld(site, page) == _json_ld(seed_site, page)
+
+
+@pytest.fixture(scope="session")
+def builders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield tmp_path_factory.mktemp("builders")
+
+
+def _venv_with(where: Path, *packages: str) -> Path:
+    """A virtual environment with ``packages`` from the registry; skips the test when they do
+    not install (no registry, no wheel for this machine)."""
+    venv.create(where, with_pip=True)
+    python = where / "bin" / "python"
+    result = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", *packages], capture_output=True, text=True, timeout=600
+    )
+    if result.returncode != 0:
+        pytest.skip(f"{' '.join(packages)} did not install: {result.stderr[-500:]}")
+    return where / "bin"
+
+
+def test_properdocs_builds_the_project(project: Path, seed_site: Path, builders: Path, tmp_path: Path) -> None:
+    bin_dir = _venv_with(builders / "properdocs", "properdocs", "mkdocs-material")
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [str(bin_dir / "properdocs"), "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert _pages(site) == _pages(seed_site)
+    assert _json_ld(site, "countries/iran/index.html") == _json_ld(seed_site, "countries/iran/index.html")
+
+
+def test_zensical_builds_the_project(project: Path, seed_site: Path, builders: Path) -> None:
+    bin_dir = _venv_with(builders / "zensical", "zensical")
+    site = project / "site"
+    result = subprocess.run(
+        [str(bin_dir / "zensical"), "build", "--clean", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "No issues found" in result.stdout + result.stderr
+    assert _pages(site) == _pages(seed_site)
+    assert _json_ld(site, "countries/iran/index.html") == _json_ld(seed_site, "countries/iran/index.html")
+    assert (site / "feeds" / "countries" / "iran.xml").is_file() and (site / "data" / "corpus.json").is_file()
