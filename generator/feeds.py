@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
@@ -155,7 +155,21 @@ def _atom(
     return xml if xml.endswith("\n") else xml + "\n"
 
 
-def feeds(corpus: Corpus, site_name: str, site_url: str | None = None) -> dict[str, str]:
+def _entry_facts(corpus: Corpus, record: Record) -> tuple[object, ...]:
+    """Everything of a record its feed entry shows: equal facts, equal entry."""
+    front = record.front
+    topics = front.topics if isinstance(front, Event | Source) else ()
+    author = _name_of(corpus, front.author) if isinstance(front, Source) else None
+    names = tuple(corpus.records[t].name if t in corpus.records else None for t in topics)
+    return (record.kind, record.id, record.name, record.summary, _date_of(record), topics, names, author)
+
+
+def feeds(
+    corpus: Corpus,
+    site_name: str,
+    site_url: str | None = None,
+    memo: MutableMapping[str, tuple[object, str]] | None = None,
+) -> dict[str, str]:
     """Atom feeds keyed by their path relative to the site root.
 
     ``feeds/all.xml`` holds the newest :data:`FEED_SIZE` sources and events; ``feeds/<kind>/<id>.xml``
@@ -165,35 +179,41 @@ def feeds(corpus: Corpus, site_name: str, site_url: str | None = None) -> dict[s
     the feed file) and a ``urn:corpus:<kind>:<id>`` id, since Atom ids must be
     absolute IRIs. Every timestamp is a corpus date (an entry's date; a feed's newest entry,
     or the newest date in the corpus for an empty feed), so the bytes never depend on when
-    they were made."""
+    they were made.
+
+    ``memo`` (kept by `mkdocs serve` between rebuilds) maps each feed's path to the facts it
+    was written from and its XML: a feed whose facts did not change is not written again."""
     dated = [r for r in corpus.records.values() if r.kind in ("events", "sources")]
     newest = _newest_first(dated)
     fallback = _date_of(newest[0]) if newest else PartialDate(1970, 1, 1)
-    files = {
-        "feeds/all.xml": _atom(
-            corpus,
-            site_name,
-            _Links(site_url, "feeds/all.xml"),
-            "all",
-            f"{site_name}: latest events and sources",
-            None,
-            "",
-            newest[:FEED_SIZE],
-            fallback,
-        )
-    }
+    wanted: list[tuple[str, str, str, str | None, str, list[Record]]] = [
+        ("feeds/all.xml", "all", f"{site_name}: latest events and sources", None, "", newest[:FEED_SIZE])
+    ]
     for kind in FEED_KINDS:
         for record in corpus.of_kind(kind):
-            path = f"feeds/{kind}/{record.id}.xml"
-            files[path] = _atom(
-                corpus,
-                site_name,
-                _Links(site_url, path),
-                f"{kind}:{record.id}",
-                f"{site_name}: {record.name}",
-                record.summary,
-                page_url(record),
-                feed_items(corpus, record)[:FEED_SIZE],
-                fallback,
+            wanted.append(
+                (
+                    f"feeds/{kind}/{record.id}.xml",
+                    f"{kind}:{record.id}",
+                    f"{site_name}: {record.name}",
+                    record.summary,
+                    page_url(record),
+                    feed_items(corpus, record)[:FEED_SIZE],
+                )
             )
+    files: dict[str, str] = {}
+    for path, name, title, subtitle, page, items in wanted:
+        entries = [_entry_facts(corpus, r) for r in items]
+        facts = (site_name, site_url, title, subtitle, page, fallback, entries)
+        known = memo.get(path) if memo is not None else None
+        if known is not None and known[0] == facts:
+            files[path] = known[1]
+            continue
+        links = _Links(site_url, path)
+        files[path] = _atom(corpus, site_name, links, name, title, subtitle, page, items, fallback)
+        if memo is not None:
+            memo[path] = (facts, files[path])
+    if memo is not None:
+        for gone in set(memo) - set(files):
+            del memo[gone]
     return dict(sorted(files.items()))

@@ -9,6 +9,7 @@ differences in the middle.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ def _encode(words: list[str]) -> str:
     return quote(" ".join(words), safe="").replace("-", "%2D")
 
 
+@functools.lru_cache(maxsize=16384)
 def text_directive(passage: str) -> str:
     """The ``:~:text=…`` directive for a passage, or ``""`` when it has no words.
 

@@ -85,6 +85,7 @@ class BuildCache:
     text_links: dict[str, tuple[Text, Any]] = field(default_factory=dict)
     candidates: dict[str, tuple[Text, list[tuple[str, int]]]] = field(default_factory=dict)
     pages: dict[str, tuple[Any, str, frozenset[str]]] = field(default_factory=dict)
+    feeds: dict[str, tuple[object, str]] = field(default_factory=dict)  # path → (facts, XML)
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     stats: RunStats = field(default_factory=RunStats)
     _versions: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

@@ -32,6 +32,7 @@ from generator.records import KIND_LABELS, Record
 from generator.structured import json_ld, script_json
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(from_page: str, to_page: str) -> str:
     """The link from one generated page to another (``countries/iran.md`` style)."""
     from_dir, _, _ = from_page.rpartition("/")
@@ -54,6 +55,7 @@ def page_url(page: str) -> str:
     return stem + "/"
 
 
+@functools.lru_cache(maxsize=65536)
 def url_between(from_page: str, to_page: str) -> str:
     """A relative URL from one page to another as served (for raw HTML, which MkDocs
     does not rewrite)."""

@@ -160,5 +160,6 @@ def generate(
     problems = sorted_problems([*problems, *found])
     if has_errors(problems):
         return Generated({}, tuple(problems), corpus)
-    files = {**opendata.data_files(corpus), **feeds.feeds(corpus, site.name, site.url)}
+    memo = cache.feeds if cache is not None else None
+    files = {**opendata.data_files(corpus), **feeds.feeds(corpus, site.name, site.url, memo)}
     return Generated(dict(sorted(pages.items())), tuple(problems), corpus, files)

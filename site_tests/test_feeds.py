@@ -190,3 +190,31 @@ def test_feed_times_come_from_the_corpus_never_the_clock(seed: Corpus) -> None:
         found = re.findall(r"<(?:updated|published)>([^<]*)</", text)
         assert found and set(found) <= moments, path
         assert "python-feedgen" not in text and "lastBuildDate" not in text
+
+
+def test_the_serve_memo_gives_the_same_feeds_and_rewrites_only_changed_ones(tmp_path: Path) -> None:
+    """With the cache `mkdocs serve` keeps, a feed is written again only when a fact it shows
+    changed, and the feeds are always those a fresh build writes."""
+    import shutil
+
+    from generator.incremental import BuildCache
+    from generator.site import generate
+
+    content = tmp_path / "content"
+    shutil.copytree(SEED, content)
+    templates = ROOT / "templates"
+    cache = BuildCache()
+    generate(content, templates, tmp_path, cache)
+    before = dict(cache.feeds)
+    source = content / "sources" / "2021-09-16-china-russia-enlarge-afghan-alliance.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    warm = generate(content, templates, tmp_path, cache)
+    fresh = generate(content, templates, tmp_path)
+    assert {p: t for p, t in warm.files.items() if p.startswith("feeds/")} == {
+        p: t for p, t in fresh.files.items() if p.startswith("feeds/")
+    }
+    rewritten = {p for p in cache.feeds if cache.feeds[p][1] is not before[p][1]}
+    showing = {p for p, (_facts, xml) in cache.feeds.items() if "Edited China" in xml}
+    assert rewritten == showing and "feeds/all.xml" in showing and "feeds/countries/china.xml" in showing
+    assert len(rewritten) < len(cache.feeds) / 2
