@@ -15,10 +15,9 @@ from generator.dates import PartialDate
 from generator.incremental import BuildCache
 from generator.mentions import Text, sentence_at, sentence_bounds
 from generator.quotes import Found
+from generator.records import KIND_ORDER as KIND_ORDER
 from generator.records import Record
 from generator.schema import Event, Member, Organization, Person, Place, Quote, Role, Source
-
-KIND_ORDER = ("events", "sources", "countries", "organizations", "people", "places", "topics")
 
 
 @dataclass(frozen=True)
@@ -86,6 +85,7 @@ class Corpus:
     events_at: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     tagged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     related: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    quotes_in: Mapping[str, tuple[QuoteRef, ...]] = field(default_factory=dict)  # by source, in order
 
     def of_kind(self, kind: str) -> list[Record]:
         return sorted((r for r in self.records.values() if r.kind == kind), key=sort_key)
@@ -98,14 +98,7 @@ class Corpus:
 
 def sort_key(record: Record) -> tuple[object, ...]:
     """Events and sources by date, everything else by name; the id breaks ties."""
-    front = record.front
-    if isinstance(front, Event):
-        when = front.when
-    elif isinstance(front, Source):
-        when = front.published
-    else:
-        when = PartialDate(0)
-    return (KIND_ORDER.index(record.kind), when, record.name.casefold(), record.id)
+    return record.order_key
 
 
 def event_date(corpus: Corpus, event_id: str) -> PartialDate:
@@ -140,8 +133,7 @@ def text_links(record_id: str, text: Text) -> TextLinks:
         )
         per_paragraph[block.number].add(seg.target)
     for ids in per_paragraph.values():
-        for a, b in combinations(sorted(ids), 2):
-            pairs[(a, b)] += 1
+        pairs.update(combinations(sorted(ids), 2))
     return TextLinks(tuple(backlinks), tuple(sorted(pairs.items())))
 
 
@@ -242,10 +234,15 @@ def build(
     def by_date(ids: list[str]) -> tuple[str, ...]:
         return tuple(sorted(ids, key=keys.__getitem__))
 
+    all_quotes = tuple(sorted(quotes, key=lambda q: (keys[q.source], q.index)))
+    quotes_in: dict[str, list[QuoteRef]] = defaultdict(list)
+    for ref in all_quotes:
+        quotes_in[ref.source].append(ref)
+
     return Corpus(
         records=ordered,
         texts=texts,
-        quotes=tuple(sorted(quotes, key=lambda q: (keys[q.source], q.index))),
+        quotes=all_quotes,
         marks={k: dict(v) for k, v in marks.items()},
         backlinks={
             k: tuple(sorted(v, key=lambda b: (keys[b.source], b.paragraph, b.at)))
@@ -275,6 +272,7 @@ def build(
             k: tuple(sorted(v, key=lambda x: (-x[1], records[x[0]].name.casefold(), x[0]))[:12])
             for k, v in related.items()
         },
+        quotes_in={k: tuple(v) for k, v in quotes_in.items()},
     )
 
 

@@ -111,20 +111,25 @@ class Projection:
         """Compact SVG path data: whole pixels, relative steps, rings out of view and
         points within a pixel and a half of the last one left out."""
         parts = []
-        k, west, north = self.squeeze * self.scale, self.west, self.north
+        k, scale, west, north = self.squeeze * self.scale, self.scale, self.west, self.north
         for ring in rings:
             if not self.sees(_bounds(ring)):
                 continue
-            points: list[tuple[int, int]] = []
-            for lon, lat in ring:
-                here = (round((lon - west) * k), round((north - lat) * self.scale))
-                if points and abs(here[0] - points[-1][0]) + abs(here[1] - points[-1][1]) < 2:
+            xs = [round((lon - west) * k) for lon, _ in ring]
+            ys = [round((north - lat) * scale) for _, lat in ring]
+            steps: list[int] = []
+            px, py = xs[0], ys[0]
+            for x, y in zip(xs, ys, strict=True):
+                if abs(x - px) + abs(y - py) < 2:
                     continue
-                points.append(here)
-            if len(points) < 3:
+                steps.append(x - px)
+                steps.append(y - py)
+                px, py = x, y
+            if len(steps) < 4:  # fewer than three points
                 continue
-            steps = "".join(_pair(b[0] - a[0], b[1] - a[1]) for a, b in zip(points, points[1:], strict=False))
-            parts.append(f"M{points[0][0]} {points[0][1]}l{steps.lstrip(' ')}z")
+            # `dx dy` pairs with the separators SVG needs: none before a minus sign
+            text = " ".join(map(str, steps)).replace(" -", "-")
+            parts.append(f"M{xs[0]} {ys[0]}l{text}z")
         return "".join(parts)
 
 
@@ -133,11 +138,6 @@ def _bounds(ring: Ring) -> tuple[float, float, float, float]:
     lons = [p[0] for p in ring]
     lats = [p[1] for p in ring]
     return min(lons), min(lats), max(lons), max(lats)
-
-
-def _pair(dx: int, dy: int) -> str:
-    """``dx dy`` with the separators SVG needs: none before a minus sign."""
-    return f"{'' if dx < 0 else ' '}{dx}{'' if dy < 0 else ' '}{dy}"
 
 
 def number(value: float) -> str:

@@ -101,8 +101,14 @@ class BuildCache:
         self.stats = RunStats()
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def freeze(value: Any) -> Any:
     """A comparable, hashable form of a page context (dicts and lists become tuples)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
     if isinstance(value, dict):
         return tuple((k, freeze(v)) for k, v in value.items())
     if isinstance(value, list | tuple):

@@ -55,11 +55,8 @@ def plan(corpus: Corpus) -> list[PageSpec]:
     for kind in KIND_ORDER:
         specs.extend(kind_index(corpus, kind))
     partners = _partners(met)
-    in_source: dict[str, list[QuoteRef]] = defaultdict(list)
-    for q in corpus.quotes:
-        in_source[q.source].append(q)
     for record in corpus.records.values():
-        specs.append(record_page(corpus, record, partners.get(record.id, ()), in_source.get(record.id, [])))
+        specs.append(record_page(corpus, record, partners.get(record.id, ())))
         specs.extend(mention_pages(corpus, record))
         quoted = _quotes_of(corpus, record)
         stem = record.page.removesuffix(".md")
@@ -376,7 +373,6 @@ def record_page(
     corpus: Corpus,
     record: Record,
     partners: tuple[tuple[str, int, str], ...] = (),
-    source_quotes: Sequence[QuoteRef] = (),
 ) -> PageSpec:
     backlinks = _mentions_in_others(corpus, record)
     context: dict[str, Any] = {
@@ -452,6 +448,6 @@ def record_page(
             by_kind[corpus.records[rid].kind].append((rid, n))
         context.update(
             mentioned=[(k, by_kind[k]) for k in KIND_ORDER if k in by_kind],
-            source_quotes=list(source_quotes),
+            source_quotes=list(corpus.quotes_in.get(record.id, ())),
         )
     return PageSpec(record.page, template, record.name, context)

@@ -14,6 +14,7 @@ where on the page the same facts stand as text, and links named for screen reade
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 from collections.abc import Callable, Iterable
@@ -422,13 +423,13 @@ def world_map(spec: MapSpec, resolve: Resolve) -> str:
     body = [f'<rect class="sea" width="{number(project.width)}" height="{number(project.height)}"/>']
     for iso, outline in sorted(shapes.items()):
         if iso not in highlighted and project.sees(outline.bounds):
-            body.append(f'<path class="land" d="{project.path(outline.rings)}"/>')
+            body.append(f'<path class="land" d="{_outline_path(project, iso)}"/>')
     peak = max((w for *_, w in countries), default=1)
     for rid, iso, weight in sorted(countries, key=lambda c: c[1]):
-        outline = shapes[iso.upper()]
         level = 1 + min(3, int(3 * weight / peak)) if peak > 1 else 2
         node = resolve(rid)
-        body.append(_link(node, f'<path class="land shade-{level}" d="{project.path(outline.rings)}"/>'))
+        shape = _outline_path(project, iso.upper())
+        body.append(_link(node, f'<path class="land shade-{level}" d="{shape}"/>'))
     taken: list[tuple[float, float, float, float]] = []
     for rid, lat, lon in sorted(spec.places, key=lambda p: (-p[1], p[0])):
         x, y = project(lon, lat)
@@ -438,6 +439,13 @@ def world_map(spec: MapSpec, resolve: Resolve) -> str:
         x0, y0, anchor = _free_spot(x, y, 6.5 * len(label), taken, project.width)
         body.append(_link(node, dot + _text(x0, y0, label, anchor, "label halo")))
     return _figure("map", spec.ident, spec.title, spec.caption, project.width, project.height, "".join(body))
+
+
+@functools.lru_cache(maxsize=1024)
+def _outline_path(project: Projection, iso: str) -> str:
+    """A country's path in a view: many maps share a view (the same countries), and the
+    outlines are static package data, so each is drawn once per view and process."""
+    return project.path(outlines()[iso].rings)
 
 
 def _box(tx: float, ty: float, anchor: str, width: float) -> tuple[float, float, float, float]:

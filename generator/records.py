@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from generator.reading import Document, Location
@@ -16,6 +17,8 @@ from generator.schema import (
     Source,
     Topic,
 )
+
+KIND_ORDER = ("events", "sources", "countries", "organizations", "people", "places", "topics")
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "sources": ("Source", "Sources"),
@@ -51,7 +54,7 @@ class Record:
                 return 1
             key = key[:-1]
 
-    @property
+    @functools.cached_property  # records are frozen: computed once
     def name(self) -> str:
         return self.front.name
 
@@ -59,7 +62,7 @@ class Record:
     def summary(self) -> str | None:
         return self.front.summary
 
-    @property
+    @functools.cached_property  # records are frozen: computed once
     def aliases(self) -> tuple[str, ...]:
         """Every name this record is known by in texts, the display name first."""
         front = self.front
@@ -70,17 +73,34 @@ class Record:
             names.append(front.short)
         return tuple(dict.fromkeys(names))
 
-    @property
+    @functools.cached_property  # records are frozen: computed once
     def page(self) -> str:
         """The Markdown file of its page, relative to the docs folder."""
         return f"{self.kind}/{self.id}.md"
 
-    @property
+    @functools.cached_property
+    def order_key(self) -> tuple[int, tuple[int, int, int], str, str]:
+        """Events and sources by date, everything else by name; the id breaks ties.
+
+        The date is a plain ``(year, month, day)`` tuple, which orders as the
+        :class:`PartialDate` does, so sorting compares built-in values only. Computed once
+        per record (records are frozen)."""
+        front = self.front
+        if isinstance(front, Event):
+            when = front.when
+        elif isinstance(front, Source):
+            when = front.published
+        else:
+            return (KIND_ORDER.index(self.kind), (0, 0, 0), self.name.casefold(), self.id)
+        return (KIND_ORDER.index(self.kind), (when.year, when.month, when.day), self.name.casefold(), self.id)
+
+    @functools.cached_property  # records are frozen: computed once
     def label(self) -> str:
         return KIND_LABELS[self.kind][0]
 
 
 __all__ = [
+    "KIND_ORDER",
     "Country",
     "Event",
     "Organization",
