@@ -102,23 +102,3 @@ def test_every_passage_link_finds_its_words_in_the_paragraph(seed_site: Path) ->
             checked += 1
     assert checked > 100  # backlinks on record pages and quotes in the quote lists
 
-
-def test_clicking_a_backlink_shows_the_paragraph_in_chromium(browser: object, seed_url: str) -> None:
-    """In a real browser: the ¶ link of a mention lands on the source page with the paragraph
-    in view (Chromium consumes the text directive, so it is not left in the address's hash)."""
-    context = browser.new_context(viewport={"width": 1200, "height": 700})  # type: ignore[attr-defined]
-    try:
-        page = context.new_page()
-        page.goto(seed_url + "/people/wang-yi/")
-        link = page.locator("a.passage[href*='#p-'][href*=':~:text=']").last
-        href = link.get_attribute("href")
-        assert href is not None
-        anchor = href.split("#", 1)[1].split(":~:", 1)[0]
-        link.scroll_into_view_if_needed()
-        link.click()
-        page.wait_for_url("**/sources/**")
-        assert page.evaluate("location.hash") == f"#{anchor}"
-        on_screen = "id => { const r = document.getElementById(id).getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
-        page.wait_for_function(on_screen, arg=anchor, timeout=10000)  # the paragraph is in view
-    finally:
-        context.close()

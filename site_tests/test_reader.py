@@ -100,8 +100,10 @@ def test_paragraph_anchor_of_a_backlink_lands_on_the_sentence(browser: object, s
     link = page.locator("article a[href*='sources/'][href*='#p-']").first
     href = link.get_attribute("href")
     link.click()
-    anchor = href.split("#", 1)[1]
-    page.wait_for_url(f"**#{anchor}")
+    anchor, directive, _words = href.split("#", 1)[1].partition(":~:text=")
+    assert directive  # the text fragment that highlights the sentence
+    page.wait_for_url(f"**#{anchor}**")
+    assert page.evaluate("location.hash") == f"#{anchor}"  # the directive is not part of the hash
     target = page.locator(f"[id='{anchor}']")
     assert target.count() == 1 and "Wang" in target.inner_text()
     assert target.evaluate(

@@ -302,7 +302,7 @@ class Head(HTMLParser):
         if tag == "script" and a.get("type") == "application/ld+json":
             self._in_ld = True
             self.json_ld.append("")
-        if tag == "link" and a.get("type") == "application/atom+xml" and a.get("rel") == "alternate":
+        if tag == "link" and a.get("type") == "application/atom+xml" and "alternate" in (a.get("rel") or "").split():
             self.feeds.append(a.get("href") or "")
 
     def handle_endtag(self, tag: str) -> None:
