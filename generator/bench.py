@@ -204,8 +204,7 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
     row["html_mean_kb"], html_max = _html_sizes(site)
     row["html_mean_kb"] /= 1024
     row["html_max_kb"] = html_max / 1024
-    index = site / "search" / "search_index.json"
-    row["search_kb"] = index.stat().st_size / 1024 if index.exists() else 0.0
+    row["search_kb"] = _query_bytes(site) / 1024
     if serve:
         config = _config(folder, content, pages)
         for dirty in (False, True):
@@ -219,10 +218,30 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
     return row
 
 
+def _query_bytes(site: Path, results: int = 10) -> int:
+    """What a reader's first one-word search downloads, at most.
+
+    Material's lunr search: its whole index. Pagefind: its script, entry, language wasm and
+    metadata, the largest index chunk a word can fall into, and the fragments of the
+    ``results`` largest pages (the script shows ten results at first)."""
+    lunr = site / "search" / "search_index.json"
+    if lunr.exists():
+        return lunr.stat().st_size
+    bundle = site / "pagefind"
+    if not bundle.is_dir():
+        return 0
+    fixed = [bundle / "pagefind.js", bundle / "pagefind-entry.json", *bundle.glob("wasm.en.pagefind")]
+    fixed += list(bundle.glob("*.pf_meta"))
+    chunks = [p.stat().st_size for p in (bundle / "index").glob("*.pf_index")]
+    fragments = sorted((p.stat().st_size for p in (bundle / "fragment").glob("*.pf_fragment")), reverse=True)
+    fixed_bytes = sum(p.stat().st_size for p in fixed if p.exists())
+    return fixed_bytes + max(chunks, default=0) + sum(fragments[:results])
+
+
 def table(rows: list[dict[str, float]]) -> str:
     head = (
         "| sources | pages | generate | peak memory | full build | baseline | build ÷ baseline "
-        "| HTML per page (mean / max) | search index | serve: edit shown (plain / --dirty) |"
+        "| HTML per page (mean / max) | search: bytes for one query | serve: edit shown (plain / --dirty) |"
     )
     lines = [head, "|" + "---:|" * 10]
     for r in rows:
@@ -230,7 +249,10 @@ def table(rows: list[dict[str, float]]) -> str:
         base = f"{r['baseline_s']:.1f} s" if "baseline_s" in r else "–"
         ratio = f"{r['build_s'] / r['baseline_s']:.2f}×" if "build_s" in r else "–"
         html = f"{r['html_mean_kb']:.0f} / {r['html_max_kb']:.0f} KB" if "html_mean_kb" in r else "–"
-        search = f"{r['search_kb'] / 1024:.1f} MB" if "search_kb" in r else "–"
+        search = "–"
+        if "search_kb" in r:
+            kb = r["search_kb"]
+            search = f"{kb / 1024:.1f} MB" if kb >= 1024 else f"{kb:.0f} KB"
         serve = f"{r['serve_s']:.1f} s / {r['serve_dirty_s']:.1f} s" if "serve_s" in r else "–"
         lines.append(
             f"| {int(r['sources']):,} | {int(r['pages']):,} | {r['generate_s']:.2f} s "
