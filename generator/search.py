@@ -39,11 +39,13 @@ ROOT_SELECTOR = "article.md-content__inner"
 # Not indexed inside it: the "¶" permalinks of headings and the text inside the pictures
 # (their facts are beside them as text).
 EXCLUDE_SELECTORS = (".headerlink", "svg")
-# Every page but these: the 404 page, the list of every quote in the corpus (each quote is
-# also on its source's and its speaker's page) and the pages of a record's mentions (each is
+# Every page but these: the 404 page, the lists of quotes (each quote is also on its
+# source's and its speaker's page) and the pages of a record's mentions (each is
 # a sentence of an indexed source; the record's own page is indexed). They grow with the
 # corpus, and a result's fragment is the whole page, downloaded to show its excerpt.
-NOT_INDEXED = re.compile(r"404\.html|quotes/index\.html|quotes\.html|.+/mentions/\d+/index\.html|pagefind/.*")
+NOT_INDEXED = re.compile(
+    r"404\.html|quotes/(\d+/)?index\.html|quotes\.html|.+/(mentions|quotes)/\d+/index\.html|pagefind/.*"
+)
 # What Pagefind writes for its own UI, which this site does not use (it drives pagefind.js).
 UNUSED = (
     "pagefind-ui.js",

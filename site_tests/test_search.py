@@ -76,6 +76,10 @@ INDEXED_CASES = [
     ("404.html", False),
     ("quotes/index.html", False),  # every quote is on its source's and its speaker's page
     ("people/sergey-lavrov/mentions/2/index.html", False),  # sentences of indexed sources
+    ("quotes/3/index.html", False),  # the pages of all quotes
+    ("people/sergey-lavrov/quotes/2/index.html", False),
+    ("timeline/2021/index.html", True),
+    ("sources/pages/2/index.html", True),
     ("pagefind/index.html", False),
     ("data/records.json", False),
     ("sitemap.xml", False),
