@@ -25,6 +25,7 @@ from generator.feeds import feed_path
 from generator.fragments import text_directive
 from generator.incremental import BuildCache, freeze, template_signature
 from generator.mentions import escape_markdown, render
+from generator.opendata import page_url as record_url
 from generator.pages import PageSpec
 from generator.pictures import Node, Picture, draw
 from generator.problems import Problem, error
@@ -225,9 +226,8 @@ class Renderer:
 
         URLs are absolute under ``site_url`` when the site has one, else relative to the page."""
         self._touch(record.id)
-        own = page_url(record.page)
         root = self.site_url or url_between(ctx["page_path"], "index.md")
-        data = json_ld(self._tracked_corpus, record, root + own)
+        data = json_ld(self._tracked_corpus, record, root + record_url(record))
         return Markup(json.dumps(script_json(data)))
 
     def sentence(self, backlink: Backlink) -> Markup:
