@@ -19,7 +19,7 @@ from typing import Any
 
 from generator.corpus import Corpus, sort_key
 from generator.dates import PartialDate
-from generator.opendata import page_url
+from generator.opendata import page_url as record_url
 from generator.records import Record
 from generator.schema import Country, Event, Organization, Person, Place, Source, Topic
 
@@ -48,7 +48,7 @@ class _Urls:
     ``../../<kind>/<id>/``, which is right for MkDocs' directory URLs."""
 
     def __init__(self, record: Record, page_url: str) -> None:
-        own = page_url(record)
+        own = record_url(record)
         self.root = page_url[: -len(own)] if page_url.endswith(own) else "../../"
         self.page_url = page_url
         self.record_id = record.id
@@ -56,7 +56,7 @@ class _Urls:
     def page(self, record: Record) -> str:
         if record.id == self.record_id:
             return self.page_url
-        return self.root + page_url(record)
+        return self.root + record_url(record)
 
     def node_id(self, record: Record) -> str:
         """The ``@id`` of the thing a page is about (the page itself is ``url``)."""
