@@ -105,3 +105,19 @@ def test_the_built_site_publishes_the_data_and_links_it(seed_site: Path) -> None
     assert 'href="../../data/countries/iran.json"' in page
     assert (seed_site / "data" / "countries" / "iran.json").exists()
     assert (seed_site / "data" / "events.csv").read_text(encoding="utf-8").startswith("event_id,")
+
+
+@pytest.mark.slow
+def test_every_page_links_the_open_data_and_the_feed_from_its_footer(seed_site: Path) -> None:
+    pages = sorted(seed_site.rglob("*.html"))
+    assert len(pages) > 50
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        footer = html[html.index('<div class="md-copyright">') :]
+        depth = len(page.relative_to(seed_site).parts) - 1
+        root = "/".join([".."] * depth) if depth else "."
+        if page.name == "404.html":
+            continue  # served from any depth: Material makes its links absolute
+        for target in ("data/corpus.json", "data/events.csv", "feeds/all.xml"):
+            assert f'href="{root}/{target}"' in footer, (page, target)
+            assert (seed_site / target).is_file()
