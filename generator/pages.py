@@ -13,13 +13,14 @@ from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
 from generator.schema import Country, Event, Place, Source
 
-BACKLINKS_SHOWN = 200  # on a record's page, newest sources first
-MENTIONS_PER_PAGE = 200  # on the pages listing all mentions of a much-mentioned record
+BACKLINKS_SHOWN = 100  # on a record's page, newest sources first
+MENTIONS_PER_PAGE = 100  # on the pages listing all mentions of a much-mentioned record
+LIST_SHOWN = 100  # events of a record, events at a place, records on a topic: the newest
 QUOTES_SHOWN = 20  # on a record's page (the newest); all of them on pages of QUOTES_PER_PAGE
 QUOTES_ON_INDEX = 100  # on quotes.md (the newest); all of them on pages of QUOTES_PER_PAGE
 QUOTES_PER_PAGE = 100
 INDEX_PER_PAGE = 500  # rows of a kind's index page
-TIMELINE_INLINE = 400  # events the timeline page lists itself; past that, a page per year
+TIMELINE_INLINE = 100  # events the timeline page lists itself; past that, a page per year
 
 
 @dataclass(frozen=True)
@@ -369,6 +370,29 @@ def mention_pages(corpus: Corpus, record: Record) -> list[PageSpec]:
     return specs
 
 
+def _newest(items: Sequence[Any]) -> tuple[Any, ...]:
+    """The last LIST_SHOWN of a date-ordered list: what a record's page lists of it."""
+    return tuple(items[-LIST_SHOWN:])
+
+
+def _newest_of_each_kind(corpus: Corpus, ids: Sequence[str]) -> tuple[str, ...]:
+    """Events and sources on a topic (kind, then date order): the newest LIST_SHOWN // 2 of each."""
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for rid in ids:
+        kinds[corpus.records[rid].kind].append(rid)
+    return tuple(rid for group in kinds.values() for rid in group[-(LIST_SHOWN // 2) :])
+
+
+def _listed_in_full(corpus: Corpus, record: Record) -> bool:
+    """Whether the record's page lists all its events and tagged records (else its data does)."""
+    rid = record.id
+    return (
+        len(corpus.participations.get(rid, ())) <= LIST_SHOWN
+        and len(corpus.events_at.get(rid, ())) <= LIST_SHOWN
+        and len(_newest_of_each_kind(corpus, corpus.tagged.get(rid, ()))) == len(corpus.tagged.get(rid, ()))
+    )
+
+
 def record_page(
     corpus: Corpus,
     record: Record,
@@ -383,14 +407,15 @@ def record_page(
         "mentions_hidden": max(0, len(backlinks) - BACKLINKS_SHOWN),
         "mention_pages": _mention_page_paths(record, len(backlinks)),
         "related": corpus.related.get(record.id, ()),
-        "participations": corpus.participations.get(record.id, ()),
+        "participations": _newest(corpus.participations.get(record.id, ())),
         **_shown_quotes(_quotes_of(corpus, record), record.page.removesuffix(".md"), QUOTES_SHOWN),
         "memberships": corpus.memberships.get(record.id, ()),
         "offices": corpus.offices.get(record.id, ()),
         "located": corpus.located.get(record.id, ()),
         "suborganizations": corpus.suborganizations.get(record.id, ()),
-        "events_at": corpus.events_at.get(record.id, ()),
-        "tagged": corpus.tagged.get(record.id, ()),
+        "events_at": _newest(corpus.events_at.get(record.id, ())),
+        "tagged": _newest_of_each_kind(corpus, corpus.tagged.get(record.id, ())),
+        "listed_in_full": _listed_in_full(corpus, record),
         "partners": partners,
         "graph": None,
         "timeline_picture": None,
@@ -404,7 +429,8 @@ def record_page(
                 "graph", f"Records tied to {record.name}", record.id, ties,
                 "Thicker lines: mentioned together more often. The same records are listed under Related.",
             )
-        own = [p.event for p in context["participations"]] + list(context["events_at"])
+        own = [p.event for p in corpus.participations.get(record.id, ())]
+        own += corpus.events_at.get(record.id, ())
         if own:
             context["timeline_picture"] = Timeline(
                 "timeline", f"Events of {record.name}", timeline_entries(corpus, sorted(

@@ -131,3 +131,27 @@ def test_long_indexes_and_timelines_are_split_into_pages(synthetic: Path, monkey
     assert "— [" not in result.pages["timeline.md"]  # the timeline page only links to the years
     for path in ["timeline.md", *years]:
         assert _md_links_resolve(dict(result.pages), path) == []
+
+
+def test_long_event_lists_show_the_newest_and_point_to_the_full_data(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "LIST_SHOWN", 1)
+    result = generate(synthetic / "content", ROOT / "templates", synthetic)
+    assert result.ok and result.corpus is not None
+    corpus = result.corpus
+    busy = [r for r in corpus.records.values() if len(corpus.participations.get(r.id, ())) > 1]
+    assert busy
+    for record in busy:
+        page = result.pages[record.page]
+        section = page.split("## Events\n", 1)[1].split("\n## ", 1)[0]
+        listed = re.findall(r"^- .*?\]\(([^) ]+\.md)", section, flags=re.M)
+        newest = [p.event for p in corpus.participations[record.id]][-1:]
+        assert [posixpath.basename(link)[:-3] for link in listed] == newest, record.id
+        assert f"data/{record.kind}/{record.id}.json)" in section
+        assert f"data/{record.kind}/{record.id}.json" in result.files
+    quiet = [r for r in corpus.records.values() if len(corpus.participations.get(r.id, ())) == 1
+             and len(corpus.events_at.get(r.id, ())) <= 1 and not corpus.tagged.get(r.id, ())]
+    assert quiet
+    for record in quiet:
+        assert "The newest are listed here" not in result.pages[record.page], record.id
