@@ -249,12 +249,17 @@ def timeline(corpus: Corpus) -> list[PageSpec]:
     return specs
 
 
-def _quote_page_paths(stem: str, count: int, shown: int) -> list[str]:
-    """``<stem>/quotes/<n>.md`` (``quotes/<n>.md`` for the index) when ``count`` is over ``shown``."""
+def _list_pages(stem: str, what: str, count: int, shown: int, per_page: int) -> list[str]:
+    """The pages listing all ``count`` items of a list a page shows ``shown`` of:
+    ``<stem>/<what>/<n>.md`` (``<what>/<n>.md`` with no stem), none when all are shown."""
     if count <= shown:
         return []
-    folder = f"{stem}/quotes" if stem else "quotes"
-    return [f"{folder}/{n}.md" for n in range(1, -(-count // QUOTES_PER_PAGE) + 1)]
+    folder = f"{stem}/{what}" if stem else what
+    return [f"{folder}/{n}.md" for n in range(1, -(-count // per_page) + 1)]
+
+
+def _quote_page_paths(stem: str, count: int, shown: int) -> list[str]:
+    return _list_pages(stem, "quotes", count, shown, QUOTES_PER_PAGE)
 
 
 def _quotes_of(corpus: Corpus, record: Record) -> tuple[QuoteRef, ...]:
@@ -341,11 +346,7 @@ def _grouped(backlinks: list[Backlink]) -> list[MentionGroup]:
 
 
 def _mention_page_paths(record: Record, count: int) -> list[str]:
-    if count <= BACKLINKS_SHOWN:
-        return []
-    pages = -(-count // MENTIONS_PER_PAGE)
-    stem = record.page.removesuffix(".md")
-    return [f"{stem}/mentions/{n}.md" for n in range(1, pages + 1)]
+    return _list_pages(record.page.removesuffix(".md"), "mentions", count, BACKLINKS_SHOWN, MENTIONS_PER_PAGE)
 
 
 def mention_pages(corpus: Corpus, record: Record) -> list[PageSpec]:
