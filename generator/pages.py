@@ -384,22 +384,16 @@ def _newest_of_each_kind(corpus: Corpus, ids: Sequence[str]) -> tuple[str, ...]:
     return tuple(rid for group in kinds.values() for rid in group[-(LIST_SHOWN // 2) :])
 
 
-def _listed_in_full(corpus: Corpus, record: Record) -> bool:
-    """Whether the record's page lists all its events and tagged records (else its data does)."""
-    rid = record.id
-    return (
-        len(corpus.participations.get(rid, ())) <= LIST_SHOWN
-        and len(corpus.events_at.get(rid, ())) <= LIST_SHOWN
-        and len(_newest_of_each_kind(corpus, corpus.tagged.get(rid, ()))) == len(corpus.tagged.get(rid, ()))
-    )
-
-
 def record_page(
     corpus: Corpus,
     record: Record,
     partners: tuple[tuple[str, int, str], ...] = (),
 ) -> PageSpec:
     backlinks = _mentions_in_others(corpus, record)
+    participations = corpus.participations.get(record.id, ())
+    events_at = corpus.events_at.get(record.id, ())
+    all_tagged = corpus.tagged.get(record.id, ())
+    tagged = _newest_of_each_kind(corpus, all_tagged)
     context: dict[str, Any] = {
         "record": record,
         "front": record.front,
@@ -408,15 +402,17 @@ def record_page(
         "mentions_hidden": max(0, len(backlinks) - BACKLINKS_SHOWN),
         "mention_pages": _mention_page_paths(record, len(backlinks)),
         "related": corpus.related.get(record.id, ()),
-        "participations": _newest(corpus.participations.get(record.id, ())),
+        "participations": _newest(participations),
         **_shown_quotes(_quotes_of(corpus, record), record.page.removesuffix(".md"), QUOTES_SHOWN),
         "memberships": corpus.memberships.get(record.id, ()),
         "offices": corpus.offices.get(record.id, ()),
         "located": corpus.located.get(record.id, ()),
         "suborganizations": corpus.suborganizations.get(record.id, ()),
-        "events_at": _newest(corpus.events_at.get(record.id, ())),
-        "tagged": _newest_of_each_kind(corpus, corpus.tagged.get(record.id, ())),
-        "listed_in_full": _listed_in_full(corpus, record),
+        "events_at": _newest(events_at),
+        "tagged": tagged,
+        # whether the lists above are whole (else the record's JSON has them all)
+        "listed_in_full": max(len(participations), len(events_at)) <= LIST_SHOWN
+        and len(tagged) == len(all_tagged),
         "partners": partners,
         "graph": None,
         "timeline_picture": None,
@@ -430,8 +426,7 @@ def record_page(
                 "graph", f"Records tied to {record.name}", record.id, ties,
                 "Thicker lines: mentioned together more often. The same records are listed under Related.",
             )
-        own = [p.event for p in corpus.participations.get(record.id, ())]
-        own += corpus.events_at.get(record.id, ())
+        own = [p.event for p in participations] + list(events_at)
         if own:
             context["timeline_picture"] = Timeline(
                 "timeline", f"Events of {record.name}", timeline_entries(corpus, sorted(

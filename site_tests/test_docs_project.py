@@ -84,16 +84,16 @@ def test_the_project_holds_config_pages_data_assets_and_theme(project: Path) -> 
         assert (project / path).is_file(), path
 
 
-def test_mkdocs_builds_the_project_strictly_like_the_plugin_does(project: Path, seed_site: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=300,
-    )
+def _build_strictly(builder: list[str], project: Path, site: Path) -> Path:
+    """``<builder> build --strict`` of the project into ``site`` (MkDocs and its fork)."""
+    command = [*builder, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    result = subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=300)
     assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_mkdocs_builds_the_project_strictly_like_the_plugin_does(project: Path, seed_site: Path, tmp_path: Path) -> None:
+    site = _build_strictly([sys.executable, "-m", "mkdocs"], project, tmp_path / "site")
     assert _pages(site) == _pages(seed_site)
     for page in ("countries/iran/index.html", "events/quad-meeting-2021/index.html"):
         assert _json_ld(site, page) == _json_ld(seed_site, page)
@@ -119,15 +119,7 @@ def _venv_with(where: Path, *packages: str) -> Path:
 
 def test_properdocs_builds_the_project(project: Path, seed_site: Path, builders: Path, tmp_path: Path) -> None:
     bin_dir = _venv_with(builders / "properdocs", "properdocs", "mkdocs-material")
-    site = tmp_path / "site"
-    result = subprocess.run(
-        [str(bin_dir / "properdocs"), "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
+    site = _build_strictly([str(bin_dir / "properdocs")], project, tmp_path / "site")
     assert _pages(site) == _pages(seed_site)
     assert _json_ld(site, "countries/iran/index.html") == _json_ld(seed_site, "countries/iran/index.html")
 
