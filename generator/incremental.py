@@ -9,6 +9,7 @@ Each stage keeps what it computed, keyed by exactly what it was computed from:
 - a text's backlinks and co-mentions: the resolved text;
 - a page's Markdown: its template files, its planned context, and the version of every
   record the template read while rendering it;
+- a record's open-data entry: the record object (the same object while its file is unchanged);
 - a compiled template: its source (Jinja checks the checksum of the source itself), so
   templates are parsed and compiled once per serve, not once per save.
 
@@ -86,6 +87,7 @@ class BuildCache:
     candidates: dict[str, tuple[Text, list[tuple[str, int]]]] = field(default_factory=dict)
     pages: dict[str, tuple[Any, str, frozenset[str]]] = field(default_factory=dict)
     feeds: dict[str, tuple[object, str]] = field(default_factory=dict)  # path → (facts, XML)
+    entries: dict[str, tuple[Record, dict[str, Any]]] = field(default_factory=dict)  # open data
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     stats: RunStats = field(default_factory=RunStats)
     _versions: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

@@ -13,8 +13,10 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import MutableMapping
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 
 from generator.corpus import Corpus
@@ -144,11 +146,31 @@ def quotes(corpus: Corpus) -> list[dict[str, Any]]:
     ]
 
 
-def corpus_document(corpus: Corpus) -> dict[str, Any]:
+EntryMemo = MutableMapping[str, tuple[Record, dict[str, Any]]]
+
+
+def _entries(corpus: Corpus, memo: EntryMemo | None) -> list[dict[str, Any]]:
+    """Every record's entry; with a memo (kept while serving), a record read from an unchanged
+    file (the same object as last run) keeps its entry: converting fronts is most of the cost."""
+    if memo is None:
+        return [record_entry(r) for r in corpus.records.values()]
+    entries = []
+    kept: dict[str, tuple[Record, dict[str, Any]]] = {}
+    for record in corpus.records.values():
+        hit = memo.get(record.id)
+        entry = hit[1] if hit is not None and hit[0] is record else record_entry(record)
+        kept[record.id] = (record, entry)
+        entries.append(entry)
+    memo.clear()
+    memo.update(kept)
+    return entries
+
+
+def corpus_document(corpus: Corpus, memo: EntryMemo | None = None) -> dict[str, Any]:
     return {
         "$schema": "corpus.schema.json",
         "version": FORMAT_VERSION,
-        "records": [record_entry(r) for r in corpus.records.values()],
+        "records": _entries(corpus, memo),
         "relations": relations(corpus),
         "mentions": mentions(corpus),
         "quotes": quotes(corpus),
@@ -156,7 +178,11 @@ def corpus_document(corpus: Corpus) -> dict[str, Any]:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+    """Compact UTF-8 JSON with sorted keys. orjson writes it about three times as fast as
+    ``json`` (the corpus file is about 15 MB at 1,000 sources, written again on every save
+    while serving); it is the same text as ``json.dumps(data, ensure_ascii=False,
+    separators=(",", ":"), sort_keys=True)`` but for the exponent of tiny floats (``1e-7``)."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode() + "\n"
 
 
 def _cell(value: Any) -> str:
@@ -248,9 +274,9 @@ def tables(corpus: Corpus) -> dict[str, str]:
     }
 
 
-def data_files(corpus: Corpus) -> dict[str, str]:
-    """Every file under ``data/``, by its path in the site."""
-    document = corpus_document(corpus)
+def data_files(corpus: Corpus, memo: EntryMemo | None = None) -> dict[str, str]:
+    """Every file under ``data/``, by its path in the site (``memo``: see :func:`_entries`)."""
+    document = corpus_document(corpus, memo)
     files = {"data/corpus.json": _json(document), "data/corpus.schema.json": _json(SCHEMA)}
     files.update(tables(corpus))
     related: dict[str, list[dict[str, Any]]] = defaultdict(list)

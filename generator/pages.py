@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from generator import relations
@@ -333,9 +335,16 @@ def kind_index(corpus: Corpus, kind: str) -> list[PageSpec]:
 
 
 def _mentions_in_others(corpus: Corpus, record: Record) -> list[Backlink]:
-    """A record's mentions in other texts: newest source first, then in reading order."""
-    others = [b for b in corpus.backlinks.get(record.id, ()) if b.source != record.id]
-    return sorted(others, key=lambda b: sort_key(corpus.records[b.source]), reverse=True)  # stable
+    """A record's mentions in other texts: newest source first, then in reading order.
+
+    ``corpus.backlinks`` holds them oldest source first, a source's together in reading
+    order, so reversing the order of the sources is enough (no sort)."""
+    runs = [
+        list(run)
+        for source, run in groupby(corpus.backlinks.get(record.id, ()), key=attrgetter("source"))
+        if source != record.id
+    ]
+    return [b for run in reversed(runs) for b in run]
 
 
 def _grouped(backlinks: list[Backlink]) -> list[MentionGroup]:

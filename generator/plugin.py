@@ -57,10 +57,14 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.written: dict[str, str] = {}
         self.cache: BuildCache | None = None
         self.search_engine = "lunr"  # what `search` resolved to; the search partial reads it
+        self.dirty = False
+        self.indexed = False  # a build of this serve has written the search index
+        self.keep_index = False  # this build keeps that index (`serve --dirty`)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds of `mkdocs serve`.
         self.serving = command == "serve"
+        self.dirty = dirty
         if self.serving:
             # Pages are backed by files here (never in docs_dir), rewritten only when their
             # Markdown changes, so `mkdocs serve --dirty` re-renders only changed pages.
@@ -73,19 +77,22 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         _root, content, _templates = self._paths(config)
         sources = count_sources(content)
         self.search_engine = choose_engine(self.config.search, sources, serving=self.serving)
-        if self.search_engine == "pagefind":
-            lunr = config.plugins.get("material/search")
-            if lunr is None:
-                log.warning("corpus: search: pagefind needs Material's search plugin (its search box)")
-                self.search_engine = "lunr"
-            else:
-                _skip_lunr_index(config, lunr)
+        lunr = config.plugins.get("material/search")
+        if self.search_engine == "pagefind" and lunr is None:
+            log.warning("corpus: search: pagefind needs Material's search plugin (its search box)")
+            self.search_engine = "lunr"
+        # `serve --dirty` builds only the changed pages, and either index would hold just those:
+        # keep the whole one the first build wrote (stale for the edited pages until a restart).
+        self.keep_index = self.serving and self.dirty and self.indexed
+        if lunr is not None and (self.search_engine == "pagefind" or self.keep_index):
+            _skip_lunr_index(config, lunr)
         log.info(f"corpus: {self.search_engine} search ({sources} sources, search: {self.config.search})")
         return config
 
     @event_priority(-100)  # after every other plugin has written into the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.search_engine != "pagefind":
+        keep, self.indexed = self.keep_index, True
+        if self.search_engine != "pagefind" or keep:
             return
         site = Path(config.site_dir)
         stale = site / "search" / "search_index.json"  # from an earlier lunr build with --dirty
@@ -156,9 +163,12 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=text))
+            if self.page_dir is None:
+                files.append(File.generated(config, path, content=text))
+            else:  # backed by a file, so `--dirty` copies it only when it changed
+                files.append(File.generated(config, path, abs_src_path=str(self._write(path, text))))
         if self.page_dir is not None:
-            for gone in set(self.written) - set(self.pages):
+            for gone in set(self.written) - set(self.pages) - set(self.files):
                 (self.page_dir / gone).unlink(missing_ok=True)
                 del self.written[gone]
         return files
@@ -219,7 +229,8 @@ def _polled_often(server: Any, folders: list[Path]) -> Iterator[float]:
 
 def _skip_lunr_index(config: MkDocsConfig, lunr: BasePlugin[Any]) -> None:
     """Keep Material's search plugin (its box is drawn only while it is enabled) but drop
-    its indexing of every page and its search_index.json: Pagefind replaces both."""
+    its indexing of every page and its search_index.json: Pagefind replaces both, or
+    (`serve --dirty`) the whole index of the first build stays."""
     for event in ("page_context", "post_build"):
         handler = getattr(lunr, f"on_{event}", None)
         handlers = config.plugins.events.get(event, [])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import gc
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,8 +152,37 @@ def generate(
 
     ``cache`` (kept by `mkdocs serve` between rebuilds) lets a run reuse what did not
     change since the last one; the result is the same as without it."""
-    if cache is not None:
-        cache.start_run()
+    if cache is None:
+        return _generate(content, templates, shown_base, None, site)
+    cache.start_run()
+    with _cyclic_gc_paused():
+        return _generate(content, templates, shown_base, cache, site)
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cyclic collector off for one cached run, back as it was afterwards.
+
+    While serving, the cache keeps millions of objects alive, and a run that reuses them
+    still allocates enough to set off full collections, each a scan of that whole heap:
+    measured on 1,000 sources, planning took 0.7-1.1 s with the collector and 0.33 s without.
+    Reference counting still frees what a run drops; cycles wait for the next collection."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _generate(
+    content: Path,
+    templates: Path,
+    shown_base: Path | None,
+    cache: BuildCache | None,
+    site: SiteInfo | None,
+) -> Generated:
     corpus, problems = check(content, shown_base, cache)
     if has_errors(problems) or corpus is None:
         return Generated({}, tuple(problems), corpus)
@@ -160,6 +191,7 @@ def generate(
     problems = sorted_problems([*problems, *found])
     if has_errors(problems):
         return Generated({}, tuple(problems), corpus)
+    data = opendata.data_files(corpus, cache.entries if cache is not None else None)
     memo = cache.feeds if cache is not None else None
-    files = {**opendata.data_files(corpus), **feeds.feeds(corpus, site.name, site.url, memo)}
+    files = {**data, **feeds.feeds(corpus, site.name, site.url, memo)}
     return Generated(dict(sorted(pages.items())), tuple(problems), corpus, files)

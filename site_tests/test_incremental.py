@@ -86,6 +86,7 @@ def test_cached_run_after_an_edit_equals_a_fresh_run(project: Path, name: str) -
     fresh = run(project)
     assert cached.problems == fresh.problems
     assert dict(cached.pages) == dict(fresh.pages)
+    assert dict(cached.files) == dict(fresh.files)  # open data and feeds
     # and back again
     shutil.rmtree(project / "content")
     shutil.copytree(FIXTURES / "small" / "content", project / "content")
@@ -98,6 +99,7 @@ def test_cached_run_after_an_edit_equals_a_fresh_run(project: Path, name: str) -
             _touch_later(path)
     again = run(project, cache)
     assert dict(again.pages) == dict(first.pages)
+    assert dict(again.files) == dict(first.files)
 
 
 def test_an_unchanged_corpus_is_not_read_or_rendered_again(project: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -68,3 +69,21 @@ def test_a_broken_template_is_reported_not_fatal(tmp_path: Path) -> None:
         assert fetch(base + "/timeline/")[0] == 200 and process.poll() is None
         timeline.write_text(good, encoding="utf-8")
         assert wait_for(lambda: "template syntax" not in fetch(base + "/")[1], timeout=60)
+
+
+def test_serve_dirty_shows_an_edit_and_keeps_the_whole_search_index(tmp_path: Path) -> None:
+    """`--dirty` rebuilds only the changed pages; Material's index would then hold only
+    those, so the plugin keeps the one the first build wrote for the whole site."""
+    with serve(tmp_path, SMALL, "--dirty") as (base, content, _process):
+        index_url = base + "/search/search_index.json"
+        before = {doc["location"] for doc in json.loads(fetch(index_url)[1])["docs"]}
+        assert {"countries/iran/", "places/tehran/"} <= before
+        source = content / "sources" / "tehran-meeting.md"
+        source.write_text(
+            source.read_text(encoding="utf-8").replace("He spoke about terrorism.", "He spoke about Iran again."),
+            encoding="utf-8",
+        )
+        assert wait_for(lambda: "Iran</a> again." in fetch(base + "/sources/tehran-meeting/")[1], timeout=60)
+        assert wait_for(lambda: "about <strong>Iran</strong> again." in fetch(base + "/countries/iran/")[1], timeout=60)
+        after = {doc["location"] for doc in json.loads(fetch(index_url)[1])["docs"]}
+        assert after == before
