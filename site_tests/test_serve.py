@@ -87,3 +87,6 @@ def test_serve_dirty_shows_an_edit_and_keeps_the_whole_search_index(tmp_path: Pa
         assert wait_for(lambda: "about <strong>Iran</strong> again." in fetch(base + "/countries/iran/")[1], timeout=60)
         after = {doc["location"] for doc in json.loads(fetch(index_url)[1])["docs"]}
         assert after == before
+        # the open data follows too (its files are copied only when they change)
+        assert "He spoke about Iran again." in fetch(base + "/data/corpus.json")[1]
+        assert "He spoke about Iran again." in fetch(base + "/data/countries/iran.json")[1]
