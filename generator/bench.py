@@ -8,6 +8,8 @@ nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import json
 import os
 import shutil
@@ -16,10 +18,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -204,7 +208,7 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
     row["html_mean_kb"], html_max = _html_sizes(site)
     row["html_mean_kb"] /= 1024
     row["html_max_kb"] = html_max / 1024
-    row["search_kb"] = _query_bytes(site) / 1024
+    row.update(search_figures(site, content))
     if serve:
         config = _config(folder, content, pages)
         for dirty in (False, True):
@@ -219,7 +223,8 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
 
 
 def _query_bytes(site: Path, results: int = 10) -> int:
-    """What a reader's first one-word search downloads, at most.
+    """What a reader's first one-word search downloads, at most: a static bound, kept as the
+    fallback when no browser can measure (and as a figure beside the measure).
 
     Material's lunr search: its whole index. Pagefind: its script, entry, language wasm and
     metadata, the largest index chunk a word can fall into, and the fragments of the
@@ -238,10 +243,192 @@ def _query_bytes(site: Path, results: int = 10) -> int:
     return fixed_bytes + max(chunks, default=0) + sum(fragments[:results])
 
 
+# -- what one search downloads, measured in a browser ------------------------------------------
+
+WORST_QUERY = "the"  # the most common English word: the largest index chunk and the most results
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _record_name(path: Path) -> str:
+    """The ``name`` in a record's YAML front matter ("" without one)."""
+    parts = path.read_text(encoding="utf-8").split("---", 2)
+    data = yaml.safe_load(parts[1]) if len(parts) == 3 else None
+    return str(data.get("name", "")) if isinstance(data, dict) else ""
+
+
+def search_queries(content: Path) -> dict[str, str]:
+    """Three queries a reader might type, chosen from the corpus the same way every time.
+
+    ``person``: the first person record's name; ``country``: the name of the country found
+    (as plain text) in the most source files, the likeliest place name to be searched;
+    ``worst``: "the", whose chunk and result list are the largest of any word."""
+    queries: dict[str, str] = {}
+    people = sorted((content / "people").glob("*.md"))
+    if people and (name := _record_name(people[0])):
+        queries["person"] = name
+    names = sorted({n for p in (content / "countries").glob("*.md") if (n := _record_name(p))})
+    if names:
+        counts = dict.fromkeys(names, 0)
+        for path in sorted((content / "sources").rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            for name in names:
+                counts[name] += name in text
+        # most files first; ties go to the first name alphabetically
+        queries["country"] = min(names, key=lambda n: (-counts[n], n))
+    queries["worst"] = WORST_QUERY
+    return queries
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+def _serve(site: Path) -> http.server.ThreadingHTTPServer:
+    """A static server of ``site`` on a free local port, answering from a daemon thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _one_query(browser: Any, base: str, query: str) -> int:
+    """Bytes (bodies and headers) requested after ``/events/`` loaded, for typing ``query``
+    (the favicon aside).
+
+    A fresh context each time, so nothing is cached from an earlier query. The site's script
+    loads Pagefind in the page (no worker), so every download is seen here."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    requests: list[Any] = []
+    context.on("request", lambda request: requests.append(request))
+    try:
+        page = context.new_page()
+        page.goto(base + "/events/", wait_until="networkidle")
+        before = len(requests)
+        page.keyboard.press("/")  # Material's shortcut focuses the search box
+        box = page.locator("input.md-search__input")
+        if box.is_hidden():  # narrow screens fold the search box behind an icon
+            page.locator("label.md-search__icon").first.click()
+        # typed faster than the script's 150 ms pause, so one search runs, for the whole query
+        box.press_sequentially(query, delay=20)
+        page.locator("li.md-search-result__item").first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        # the browser asks for the favicon whenever it likes: not part of the search
+        icon = page.evaluate("() => document.querySelector('link[rel~=icon]')?.href ?? ''")
+        total = 0
+        for request in requests[before:]:
+            if request.url == icon or request.url.endswith("/favicon.ico") or request.failure:
+                continue  # a failed request has no sizes to read
+            sizes = request.sizes()
+            total += int(sizes["responseBodySize"]) + int(sizes["responseHeadersSize"])
+        return total
+    finally:
+        context.close()
+
+
+def browser_query_bytes(site: Path, queries: Sequence[str]) -> dict[str, int] | None:
+    """Bytes each query downloads when typed into the built ``site``'s search box in headless
+    Chromium: what a reader's search really costs, unlike :func:`_query_bytes`'s bound.
+
+    None when Playwright or Chromium (``$CHROMIUM``, else /usr/bin/chromium) is missing."""
+    executable = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        return None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    result: dict[str, int] = {}
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        # in a thread of its own: Playwright's sync API refuses a thread that already runs one
+        server = _serve(site)
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=executable, args=CHROMIUM_ARGS, headless=True
+                )
+                try:
+                    for query in queries:
+                        result[query] = _one_query(browser, base, query)
+                finally:
+                    browser.close()
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+    return result
+
+
+def search_figures(site: Path, content: Path) -> dict[str, float]:
+    """The row's search columns, in KB.
+
+    lunr: every query downloads the whole index, so all figures are its size. Pagefind:
+    ``search_kb`` the larger of the person and the country query, ``search_worst_kb`` "the",
+    ``search_bound_kb`` the static bound; without a browser, ``search_kb`` is the bound."""
+    bound = _query_bytes(site) / 1024
+    if (site / "search" / "search_index.json").exists():
+        print(f"  search (lunr): every query downloads the whole index, {bound:,.0f} KB", flush=True)
+        return {"search_kb": bound, "search_worst_kb": bound, "search_bound_kb": bound, "search_lunr": 1}
+    if not (site / "pagefind").is_dir():
+        return {}
+    queries = search_queries(content)
+    measured = browser_query_bytes(site, list(dict.fromkeys(queries.values())))
+    if measured is None:
+        print(f"  search: no browser to measure with; static bound {bound:,.0f} KB per query", flush=True)
+        return {"search_kb": bound, "search_bound_kb": bound}
+    kb = {role: measured[query] / 1024 for role, query in queries.items()}
+    print(
+        "  search: "
+        + ", ".join(f"{queries[role]!r} {value:,.0f} KB" for role, value in kb.items())
+        + f" (static bound {bound:,.0f} KB)",
+        flush=True,
+    )
+    names = [value for role, value in kb.items() if role != "worst"]
+    return {
+        "search_kb": max(names, default=kb["worst"]),
+        "search_worst_kb": kb["worst"],
+        "search_bound_kb": bound,
+    }
+
+
+def _kb(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def search_cell(r: dict[str, float]) -> str:
+    """The table's search cell: "names / 'the' / bound" in KB, or the bound alone, labelled."""
+    if "search_lunr" in r:
+        return f"{_kb(r['search_kb'])} KB (lunr: whole index)"
+    if "search_worst_kb" in r:
+        return f"{_kb(r['search_kb'])} / {_kb(r['search_worst_kb'])} / {_kb(r['search_bound_kb'])} KB"
+    if "search_bound_kb" in r or "search_kb" in r:
+        return f"≤ {_kb(r.get('search_bound_kb', r.get('search_kb', 0.0)))} KB (bound only, no browser)"
+    return "–"
+
+
 def table(rows: list[dict[str, float]]) -> str:
     head = (
         "| sources | pages | generate | peak memory | full build | baseline | build ÷ baseline "
-        "| HTML per page (mean / max) | search: bytes for one query | serve: edit shown (plain / --dirty) |"
+        "| HTML per page (mean / max) | search: KB per query (names / 'the' / bound) "
+        "| serve: edit shown (plain / --dirty) |"
     )
     lines = [head, "|" + "---:|" * 10]
     for r in rows:
@@ -249,10 +436,7 @@ def table(rows: list[dict[str, float]]) -> str:
         base = f"{r['baseline_s']:.1f} s" if "baseline_s" in r else "–"
         ratio = f"{r['build_s'] / r['baseline_s']:.2f}×" if "build_s" in r else "–"
         html = f"{r['html_mean_kb']:.0f} / {r['html_max_kb']:.0f} KB" if "html_mean_kb" in r else "–"
-        search = "–"
-        if "search_kb" in r:
-            kb = r["search_kb"]
-            search = f"{kb / 1024:.1f} MB" if kb >= 1024 else f"{kb:.0f} KB"
+        search = search_cell(r)
         serve = f"{r['serve_s']:.1f} s / {r['serve_dirty_s']:.1f} s" if "serve_s" in r else "–"
         lines.append(
             f"| {int(r['sources']):,} | {int(r['pages']):,} | {r['generate_s']:.2f} s "
@@ -272,6 +456,13 @@ def main(argv: Sequence[str]) -> int:
         prog="python -m generator bench",
         description="Benchmark generation, the full mkdocs build and the serve loop on synthetic corpora, "
         "side by side with a plain MkDocs + Material build of the same pages (the baseline).",
+        epilog="The search column gives the KB one query downloads, measured in headless Chromium "
+        "(Playwright; $CHROMIUM or /usr/bin/chromium) by typing it into the built site's search box: "
+        "'names' is the larger of a person's name and the most-mentioned country's name, 'the' the "
+        "worst case (the most common word), 'bound' the static upper bound of a one-word query "
+        "(Pagefind's script, wasm, metadata, largest index chunk and ten largest fragments; each "
+        "further word may load one more chunk). Without a browser the bound alone "
+        "is shown; a lunr site downloads its whole index for any query.",
     )
     parser.add_argument(
         "--sizes", default="100,1000", help="numbers of sources, comma-separated (default: 100,1000)"

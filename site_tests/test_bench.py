@@ -1,15 +1,21 @@
-"""The benchmark's synthetic corpora are valid and deterministic, and the benchmark runs."""
+"""The benchmark's synthetic corpora are valid and deterministic, the benchmark runs, and its
+search column measures what a query downloads in a browser (the static bound as fallback)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
+
+from generator import bench
 from generator.site import check
 from generator.synthetic import write_corpus
-from site_tests.conftest import ROOT
+from site_tests.conftest import ROOT, mkdocs_build, write_config
 
 
 def _digest(folder: Path) -> str:
@@ -57,3 +63,102 @@ def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     table = (tmp_path / "table.md").read_text(encoding="utf-8")
     assert table.splitlines()[2].startswith("| 10 | ")
     assert "| sources | pages | generate |" in result.stdout
+
+
+# -- what one search downloads ----------------------------------------------------------------
+
+ROW = {"sources": 1000, "pages": 2400, "generate_s": 3.2, "peak_mb": 150.0}
+
+
+def test_the_table_shows_names_the_and_the_bound_when_a_browser_measured() -> None:
+    row = {**ROW, "search_kb": 240.9, "search_worst_kb": 220.6, "search_bound_kb": 2860.9}
+    text = bench.table([row])
+    assert "| search: KB per query (names / 'the' / bound) |" in text.splitlines()[0]
+    assert "| 241 / 221 / 2,861 KB |" in text
+    assert len(text.splitlines()[2].split("|")) == len(text.splitlines()[0].split("|"))
+
+
+def test_the_table_labels_the_bound_when_no_browser_measured() -> None:
+    text = bench.table([{**ROW, "search_kb": 2860.9, "search_bound_kb": 2860.9}])
+    assert "| ≤ 2,861 KB (bound only, no browser) |" in text
+    assert "/ 2,861 KB" not in text
+
+
+def test_the_table_of_a_lunr_site_and_of_one_without_search() -> None:
+    lunr = {**ROW, "search_kb": 900.0, "search_worst_kb": 900.0, "search_bound_kb": 900.0, "search_lunr": 1}
+    lines = bench.table([lunr, ROW]).splitlines()
+    assert "| 900 KB (lunr: whole index) |" in lines[2]
+    assert "| – | – |" in lines[3]  # no search figure, no serve figure
+
+
+def test_a_lunr_site_needs_no_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_bytes(b"x" * 2048)
+    monkeypatch.setattr(bench, "browser_query_bytes", lambda *a: pytest.fail("no browser for lunr"))
+    figures = bench.search_figures(tmp_path, tmp_path / "content")
+    assert figures["search_kb"] == figures["search_worst_kb"] == figures["search_bound_kb"] == 2.0
+
+
+def test_without_chromium_the_bound_is_the_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-chromium"))
+    site = tmp_path / "site"
+    (site / "pagefind" / "index").mkdir(parents=True)
+    (site / "pagefind" / "pagefind.js").write_bytes(b"x" * 1024)
+    (site / "pagefind" / "index" / "en_1.pf_index").write_bytes(b"x" * 1024)
+    write_corpus(tmp_path / "content", 5)
+    assert bench.browser_query_bytes(site, ["the"]) is None
+    assert bench.search_figures(site, tmp_path / "content") == {"search_kb": 2.0, "search_bound_kb": 2.0}
+
+
+def test_the_queries_come_from_the_corpus_the_same_way_every_time(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_corpus(content, 30)
+    queries = bench.search_queries(content)
+    assert queries == bench.search_queries(content)
+    assert list(queries) == ["person", "country", "worst"] and queries["worst"] == "the"
+    person = sorted((content / "people").glob("*.md"))[0]
+    assert f'name: "{queries["person"]}"' in person.read_text(encoding="utf-8")
+    sources = [p.read_text(encoding="utf-8") for p in (content / "sources").rglob("*.md")]
+    country = sum(queries["country"] in text for text in sources)
+    for path in (content / "countries").glob("*.md"):
+        name = bench._record_name(path)
+        assert sum(name in text for text in sources) <= country, name
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A synthetic corpus of 120 sources built with `search: pagefind`."""
+    root = tmp_path_factory.mktemp("bench-pagefind")
+    write_corpus(root / "content", 120)
+    config = write_config(root, root / "content")
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for plugin in data["plugins"]:
+        if isinstance(plugin, dict) and "corpus" in plugin:
+            plugin["corpus"]["search"] = "pagefind"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = mkdocs_build(config, root / "site")
+    if result.returncode != 0:
+        raise AssertionError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
+    assert (root / "site" / "pagefind" / "pagefind.js").is_file()
+    return root / "content", root / "site"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_query_in_the_browser_downloads_less_than_the_bound(pagefind_site: tuple[Path, Path]) -> None:
+    content, site = pagefind_site
+    queries = bench.search_queries(content)
+    measured = bench.browser_query_bytes(site, list(queries.values()))
+    if measured is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium or Playwright is missing")
+        pytest.skip("Chromium or Playwright is missing")
+    bound = bench._query_bytes(site)
+    chunk = max(p.stat().st_size for p in (site / "pagefind" / "index").glob("*.pf_index"))
+    assert set(measured) == set(queries.values())
+    for query, size in measured.items():
+        # at least Pagefind's script and its wasm; at most the bound, which is a one-word
+        # query's: each further word may load one more index chunk
+        words = len(query.split())
+        assert 50_000 < size < bound + (words - 1) * chunk, (query, size, bound)
+    assert measured["the"] < bound
