@@ -193,7 +193,10 @@ def build(
                 if quote.event:
                     quotes_at[quote.event].append(ref)
                 for topic in quote.topics:
-                    if record.id not in tagged[topic]:
+                    # Only this source adds itself, and nothing else is added while it is
+                    # read: if it is already tagged, it is the last one (a long list of
+                    # sources need not be searched for it).
+                    if record.id not in tagged[topic][-1:]:
                         tagged[topic].append(record.id)
         elif isinstance(front, Event):
             for participant in front.participants:

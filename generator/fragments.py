@@ -20,8 +20,15 @@ _ELISION = re.compile(r"…|\.\.\.|\[…\]|\[\.\.\.\]")
 
 
 def _encode(words: list[str]) -> str:
+    """The words, space-separated and percent-encoded: word by word, since the same words
+    recur in passage after passage (the encoding of a space is ``%20`` wherever it stands)."""
+    return "%20".join(map(_encode_word, words))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _encode_word(word: str) -> str:
     # ',', '-' and '&' delimit the directive's parts; quote() leaves '-' alone, so it is done here.
-    return quote(" ".join(words), safe="").replace("-", "%2D")
+    return quote(word, safe="").replace("-", "%2D")
 
 
 @functools.lru_cache(maxsize=16384)

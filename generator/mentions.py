@@ -470,6 +470,12 @@ _BULLET_RE = re.compile(r"^(\s*)-", re.MULTILINE)
 @functools.lru_cache(maxsize=1 << 16)  # names and titles recur on every page that links them
 def escape_markdown(text: str) -> str:
     """Plain text as inert Markdown: every special character escaped, no HTML."""
+    return escape_once(text)
+
+
+def escape_once(text: str) -> str:
+    """:func:`escape_markdown` without its cache, for text that seldom recurs (the words
+    around a mention): caching it would only push the names and titles out."""
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _MD_SPECIAL_RE.sub(r"\\\1", text)
     if "." in text:

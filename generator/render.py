@@ -12,7 +12,7 @@ import functools
 import html
 import json
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +24,25 @@ from generator.dates import PartialDate, human_span
 from generator.feeds import feed_path
 from generator.fragments import text_directive
 from generator.incremental import BuildCache, freeze, template_signature
-from generator.mentions import escape_markdown, render
+from generator.mentions import escape_markdown, escape_once, render
 from generator.opendata import page_url as record_url
 from generator.pages import PageSpec
+from generator.parallel import fork_map, workers_wanted
 from generator.pictures import Node, Picture, draw
 from generator.problems import Problem, error
 from generator.records import KIND_LABELS, Record
 from generator.structured import json_ld, script_json
 
 
-@functools.lru_cache(maxsize=65536)
 def relative(from_page: str, to_page: str) -> str:
     """The link from one generated page to another (``countries/iran.md`` style)."""
-    from_dir, _, _ = from_page.rpartition("/")
+    return _relative_from(from_page.rpartition("/")[0], to_page)
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative_from(from_dir: str, to_page: str) -> str:
+    # Keyed by the folder, not the page: every page of a folder links alike, so this is
+    # computed once per folder and target rather than once per page and target.
     to_dir, _, to_name = to_page.rpartition("/")
     if from_dir == to_dir:
         return to_name
@@ -44,7 +50,28 @@ def relative(from_page: str, to_page: str) -> str:
         return to_page
     if "/" not in from_dir:
         return "../" + to_page
-    return posixpath.relpath(to_page, from_dir)
+    return relpath(to_page, from_dir)
+
+
+_UNCLEAN = frozenset(("", ".", ".."))
+
+
+def relpath(path: str, start: str) -> str:
+    """:func:`posixpath.relpath` for two relative paths.
+
+    Page paths are plain (``a/b/c``, or ``.`` for the root), for which this is a matter
+    of their common folders; ``posixpath.relpath`` would make both absolute first, which
+    asks the system for the working directory every time. Anything else goes to it."""
+    to = path.split("/") if path != "." else []
+    here = start.split("/") if start != "." else []
+    if _UNCLEAN.intersection(to) or _UNCLEAN.intersection(here):
+        return posixpath.relpath(path, start)
+    common = 0
+    for a, b in zip(to, here, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
 def page_url(page: str) -> str:
@@ -62,8 +89,13 @@ def url_between(from_page: str, to_page: str) -> str:
     does not rewrite)."""
     here = page_url(from_page).rstrip("/") or "."
     there = page_url(to_page).rstrip("/") or "."
-    path = posixpath.relpath(there, here)
+    path = relpath(there, here)
     return "./" if path == "." else path + "/"
+
+
+PARALLEL_PAGES = 400
+"""From this many pages on, a full build renders on several cores: below, forking costs
+more than it saves."""
 
 
 def _finalize(value: Any) -> Markup:
@@ -78,6 +110,28 @@ def _finalize(value: Any) -> Markup:
     if isinstance(value, PartialDate):
         return Markup(escape_markdown(value.human()))
     return Markup(escape_markdown(str(value)))
+
+
+class _MarkupOutput(jinja2.compiler.CodeGenerator):
+    """Compiles ``{{ value }}`` to ``finalize(value)`` where Jinja writes
+    ``escape(finalize(value))``.
+
+    :func:`_finalize` returns Markup whatever it is given, and ``escape`` of Markup is
+    the same text copied into a new Markup: work done for every value on every page
+    (a million times for a large site) that cannot change a byte. Templates that switch
+    autoescaping on and off (none here) are compiled as Jinja does."""
+
+    def _output_child_pre(
+        self, node: jinja2.nodes.Expr, frame: jinja2.compiler.Frame, finalize: Any
+    ) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is not None:
+            self.write("(" + finalize.src)  # closed, like escape(, by _output_child_post
+            return
+        super()._output_child_pre(node, frame, finalize)
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = _MarkupOutput
 
 
 def flag(iso2: str) -> str:
@@ -105,7 +159,10 @@ class Renderer:
         self.corpus = corpus
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
         self._titles: dict[str, str] = {}
-        self.env = jinja2.Environment(
+        # Links by page folder, target, text and anchor: pages of one folder link alike,
+        # and the same names are linked from page after page.
+        self._links: dict[tuple[str, str, str | None, str], Markup] = {}
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             undefined=jinja2.StrictUndefined,
             autoescape=True,
@@ -173,11 +230,18 @@ class Renderer:
     ) -> Markup:
         """``[Name](../kind/id.md "summary")``; plain text for a name that has no record."""
         self._touch(target)
+        key = (ctx["page_path"].rpartition("/")[0], target, text, anchor)
+        made = self._links.get(key)
+        if made is None:
+            made = self._links[key] = self._make_link(key[0], target, text, anchor)
+        return made
+
+    def _make_link(self, folder: str, target: str, text: str | None, anchor: str) -> Markup:
         record = self.corpus.records.get(target)
         if record is None:
             return Markup(escape_markdown(text or target))
         shown = escape_markdown(text if text is not None else record.name)
-        href = relative(ctx["page_path"], record.page) + (f"#{anchor}" if anchor else "")
+        href = _relative_from(folder, record.page) + (f"#{anchor}" if anchor else "")
         return Markup(f'[{shown}]({href} "{self._title(target)}")')
 
     @jinja2.pass_context
@@ -234,9 +298,18 @@ class Renderer:
         before = backlink.sentence[: backlink.at]
         shown = backlink.sentence[backlink.at : backlink.at + len(backlink.shown)]
         after = backlink.sentence[backlink.at + len(backlink.shown) :]
-        return Markup(escape_markdown(before) + "**" + escape_markdown(shown) + "**" + escape_markdown(after))
+        return Markup(escape_once(before) + "**" + escape_markdown(shown) + "**" + escape_once(after))
 
     # -- pages ----------------------------------------------------------------------------
+
+    def compile_templates(self) -> None:
+        """Load and compile every template now rather than on first use. A template that
+        fails is left to fail again, and be reported, when a page needs it."""
+        for name in self.env.list_templates():
+            try:
+                self.env.get_template(name)
+            except Exception:
+                continue
 
     def render_page(self, spec: PageSpec) -> tuple[str | None, list[Problem]]:
         context: dict[str, Any] = {"page_path": spec.path, "title": spec.title, **spec.context}
@@ -306,49 +379,79 @@ def _template_line(exc: BaseException, template: str) -> int:
     return line
 
 
+class Collected:
+    """Pages and template problems gathered in the order of the specs.
+
+    A broken template fails on every page it writes; it is reported once, for the first
+    of them, so that an author sees one problem per mistake."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+        self.problems: list[Problem] = []
+        self._broken: set[str] = set()
+
+    def add(self, spec: PageSpec, markdown: str | None, found: Sequence[Problem]) -> None:
+        if found:
+            if spec.template not in self._broken:
+                self.problems.extend(found)
+                self._broken.add(spec.template)
+            return
+        assert markdown is not None
+        self.pages[spec.path] = markdown
+
+
 def render_all(
     templates: Path,
     corpus: Corpus,
     specs: list[PageSpec],
     cache: BuildCache | None = None,
     site_url: str | None = None,
+    workers: int | None = None,
 ) -> tuple[dict[str, str], list[Problem]]:
     """Every page's Markdown. With a cache, a page whose template files, context and the
-    records its template read are all unchanged is taken from the last run."""
+    records its template read are all unchanged is taken from the last run.
+
+    Without one (a full build) the pages of a big site are rendered by ``workers``
+    processes (see :mod:`generator.parallel`; by default one per core); the result is
+    the same as a serial run's. With a cache the run stays serial, since the cache notes
+    per page which records its template read."""
     renderer = Renderer(templates, corpus, cache.bytecode if cache is not None else None, site_url)
-    pages: dict[str, str] = {}
-    problems: list[Problem] = []
-    seen_templates: set[str] = set()
-    signature = template_signature(templates) if cache is not None else ()
-    versions = cache.versions() if cache is not None else {}
+    collected = Collected()
+    if cache is None:
+        processes = workers_wanted(workers) if len(specs) >= PARALLEL_PAGES else 1
+        if processes > 1:
+            renderer.compile_templates()  # once, before the processes part
+
+        def render_share(share: Sequence[PageSpec]) -> list[tuple[str | None, list[Problem]]]:
+            return [renderer.render_page(spec) for spec in share]
+
+        for spec, outcome in zip(specs, fork_map(render_share, specs, processes), strict=True):
+            collected.add(spec, *outcome)
+        return collected.pages, collected.problems
+    signature = template_signature(templates)
+    versions = cache.versions()
     for spec in specs:
         context_key = (signature, site_url, spec.template, spec.title, freeze(dict(spec.context)))
-        if cache is not None:
-            hit = cache.pages.get(spec.path)
-            if hit is not None and hit[0][0] == context_key:
-                deps_key = tuple((d, versions.get(d)) for d in sorted(hit[2]))
-                if hit[0][1] == deps_key:
-                    pages[spec.path] = hit[1]
-                    cache.stats.pages_reused += 1
-                    continue
+        hit = cache.pages.get(spec.path)
+        if hit is not None and hit[0][0] == context_key:
+            deps_key = tuple((d, versions.get(d)) for d in sorted(hit[2]))
+            if hit[0][1] == deps_key:
+                collected.add(spec, hit[1], ())
+                cache.stats.pages_reused += 1
+                continue
         renderer.touched.clear()
         markdown, found = renderer.render_page(spec)
+        collected.add(spec, markdown, found)
         if found:
-            if spec.template not in seen_templates:  # one report per broken template
-                problems.extend(found)
-                seen_templates.add(spec.template)
             continue
         assert markdown is not None
-        pages[spec.path] = markdown
-        if cache is not None:
-            deps = frozenset(renderer.touched)
-            cache.stats.pages_rendered += 1
-            deps_key = tuple((d, versions.get(d)) for d in sorted(deps))
-            cache.pages[spec.path] = ((context_key, deps_key), markdown, deps)
-    if cache is not None:
-        for gone in set(cache.pages) - {spec.path for spec in specs}:
-            del cache.pages[gone]
-    return pages, problems
+        deps = frozenset(renderer.touched)
+        cache.stats.pages_rendered += 1
+        deps_key = tuple((d, versions.get(d)) for d in sorted(deps))
+        cache.pages[spec.path] = ((context_key, deps_key), markdown, deps)
+    for gone in set(cache.pages) - {spec.path for spec in specs}:
+        del cache.pages[gone]
+    return collected.pages, collected.problems
 
 
-__all__ = ["Renderer", "relative", "render_all"]
+__all__ = ["Collected", "Renderer", "relative", "render_all"]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from generator import mentions, quotes
 from generator.geography import Projection, outlines
@@ -171,3 +173,142 @@ def test_order_key_sorts_like_partial_dates() -> None:
     assert sorted(everything, key=sort_key, reverse=True) == sorted(
         everything, key=_reference_sort_key, reverse=True
     )
+
+
+# -- render: relative links between pages ------------------------------------------------------
+
+SEGMENT = st.sampled_from(["a", "b", "index", "x.md", "index.md", ".", "..", ""])
+PAGE_PATH = st.lists(SEGMENT, min_size=1, max_size=4).map("/".join)
+
+
+def _reference_relative(from_page: str, to_page: str) -> str:
+    import posixpath
+
+    from_dir, _, _ = from_page.rpartition("/")
+    to_dir, _, to_name = to_page.rpartition("/")
+    if from_dir == to_dir:
+        return to_name
+    if not from_dir:
+        return to_page
+    if "/" not in from_dir:
+        return "../" + to_page
+    return posixpath.relpath(to_page, from_dir)
+
+
+def _reference_url_between(from_page: str, to_page: str) -> str:
+    import posixpath
+
+    from generator.render import page_url
+
+    here = page_url(from_page).rstrip("/") or "."
+    there = page_url(to_page).rstrip("/") or "."
+    path = posixpath.relpath(there, here)
+    return "./" if path == "." else path + "/"
+
+
+def _outcome(function: Callable[[str, str], str], *args: str) -> tuple[str, object]:
+    """What a call gives: its value, or the kind of error it raises (for an empty path)."""
+    try:
+        return "value", function(*args)
+    except ValueError as exc:
+        return "error", type(exc)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PAGE_PATH, PAGE_PATH)
+def test_relpath_is_posixpaths(path: str, start: str) -> None:
+    import posixpath
+
+    from generator.render import relpath
+
+    assert _outcome(relpath, path, start) == _outcome(posixpath.relpath, path, start)
+    assert _outcome(relpath, path, ".") == _outcome(posixpath.relpath, path, ".")
+    assert _outcome(relpath, ".", start) == _outcome(posixpath.relpath, ".", start)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PAGE_PATH, PAGE_PATH)
+def test_links_between_pages_as_before(from_page: str, to_page: str) -> None:
+    from generator.render import relative, url_between
+
+    assert _outcome(relative, from_page, to_page) == _outcome(_reference_relative, from_page, to_page)
+    assert _outcome(url_between, from_page, to_page) == _outcome(_reference_url_between, from_page, to_page)
+
+
+# -- fragments: text directives encoded word by word -------------------------------------------
+
+PASSAGE = st.text(
+    alphabet=st.sampled_from(list("ab -,&%.…[]\n\t\u00a0éß€\U0001f600#:~")),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab-,&% .éß€\U0001f600#:~")), min_size=1), max_size=8))
+def test_words_encoded_as_before(words: list[str]) -> None:
+    from urllib.parse import quote
+
+    from generator import fragments
+
+    words = [w for word in words for w in word.split()]
+    assert fragments._encode(words) == quote(" ".join(words), safe="").replace("-", "%2D")
+
+
+@settings(max_examples=500, deadline=None)
+@given(PASSAGE)
+def test_text_directive_as_before(passage: str) -> None:
+    from urllib.parse import quote
+
+    from generator import fragments
+
+    def encode(words: list[str]) -> str:
+        return quote(" ".join(words), safe="").replace("-", "%2D")
+
+    pieces = [w for w in (piece.split() for piece in fragments._ELISION.split(passage)) if w]
+    if not pieces:
+        expected = ""
+    elif len(pieces) == 1 and len(pieces[0]) <= 2 * fragments.EDGE_WORDS:
+        expected = ":~:text=" + encode(pieces[0])
+    else:
+        edge = fragments.EDGE_WORDS
+        expected = ":~:text=" + encode(pieces[0][:edge]) + "," + encode(pieces[-1][-edge:])
+    assert fragments.text_directive(passage) == expected
+
+
+# -- render: {{ value }} compiled without the escape() that could not change it ----------------
+
+OUTPUT_VALUE = st.one_of(
+    st.none(),
+    st.integers(),
+    st.text(alphabet=st.sampled_from(list("a<>&\"'*_[]#-1. \n")), max_size=20),
+    st.text(alphabet=st.sampled_from(list("a<>&\"'*_[]#-1. \n")), max_size=20).map(Markup),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(OUTPUT_VALUE, OUTPUT_VALUE)
+def test_output_as_with_escape(first: object, second: object) -> None:
+    import jinja2
+
+    from generator import render
+
+    source = "{{ a }}|{{ b }}{% macro m(x) %}<{{ x }}>{% endmacro %}|{{ m(a) }}|{{ m(b) | string }}"
+    fast = render._Environment(autoescape=True, finalize=render._finalize).from_string(source)
+    plain = jinja2.Environment(autoescape=True, finalize=render._finalize).from_string(source)
+    assert fast.render(a=first, b=second) == plain.render(a=first, b=second)
+
+
+# -- feeds: newest first by the plain date tuple -----------------------------------------------
+
+
+def test_feeds_order_as_by_partial_dates() -> None:
+    from pathlib import Path
+
+    from generator import feeds
+    from generator.site import load
+
+    records, _broken, _problems = load(Path(__file__).resolve().parent.parent / "content")
+    dated = [r for r in records.values() if r.kind in ("events", "sources")]
+    assert len(dated) > 10
+    expected = sorted(dated, key=lambda r: (feeds._date_of(r), r.kind, r.id), reverse=True)
+    assert feeds._newest_first(dated) == expected
