@@ -108,6 +108,7 @@ TAG_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope", "style"},
     "time": {"datetime"},
     "details": {"open"},
+    "div": {"data-pagefind-ignore"},  # the mention lists: see generator/search.py
     "svg": {"viewBox", "width", "height", "preserveAspectRatio", "xmlns", "focusable"},
 }
 SVG_ATTRIBUTES = {

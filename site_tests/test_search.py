@@ -196,6 +196,14 @@ def test_pagefind_indexes_the_article_only(large: tuple[Path, Path]) -> None:
     assert "/404.html" not in fragments and not any("404" in url for url in fragments)
     assert "/quotes/" not in fragments and not any("/mentions/" in url for url in fragments)
     assert list(site.glob("*/*/mentions/1/index.html"))  # there were such pages to leave out
+    # a record's mention sentences are its sources' words: indexed on those pages, not again
+    html = (site / "people" / person.stem / "index.html").read_text(encoding="utf-8")
+    assert '<div class="mention-list" data-pagefind-ignore="index">' in html
+    sentence = re.search(r'class="mention-list".*?<li>“(.+?)”', html, re.S)
+    assert sentence is not None
+    words = re.sub(r"<[^>]+>", "", sentence.group(1)).split()[:6]
+    assert " ".join(words) not in page["content"]
+    assert any(" ".join(words) in f["content"] for url, f in fragments.items() if url.startswith("/sources/"))
 
 
 def test_pagefind_output_is_deterministic(large: tuple[Path, Path], tmp_path: Path) -> None:
