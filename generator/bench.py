@@ -42,7 +42,8 @@ for rel, text in result.pages.items():
     (out / rel).parent.mkdir(parents=True, exist_ok=True)
     (out / rel).write_text(text, encoding="utf-8")
 print(json.dumps({"seconds": seconds, "pages": len(result.pages), "errors": len(result.errors),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
 
@@ -196,7 +197,9 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
         "peak_mb": gen["peak_mb"],
     }
     print(
-        f"  generation {gen['seconds']:.2f}s, {gen['pages']} pages, peak {gen['peak_mb']:.0f} MB", flush=True
+        f"  generation {gen['seconds']:.2f}s, {gen['pages']} pages, peak {gen['peak_mb']:.0f} MB"
+        f" (the largest forked renderer: {gen.get('children_peak_mb', 0):.0f} MB, mostly shared with it)",
+        flush=True,
     )
     if skip_mkdocs:
         return row

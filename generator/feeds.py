@@ -213,28 +213,23 @@ def feeds(
                     feed_items(corpus, record)[:FEED_SIZE],
                 )
             )
-    files: dict[str, str] = {}
+    def write(feed: Wanted) -> str:
+        path, name, title, subtitle, page, items = feed
+        return _atom(corpus, site_name, _Links(site_url, path), name, title, subtitle, page, items, fallback)
+
     if memo is None:  # a full build: every feed written, on every core for many of them
-
-        def write(share: Sequence[Wanted]) -> list[str]:
-            return [
-                _atom(corpus, site_name, _Links(site_url, path), name, title, subtitle, page, items, fallback)
-                for path, name, title, subtitle, page, items in share
-            ]
-
         processes = workers_wanted() if len(wanted) >= PARALLEL_FEEDS else 1
-        files = {w[0]: xml for w, xml in zip(wanted, fork_map(write, wanted, processes), strict=True)}
-        return dict(sorted(files.items()))
-    for path, name, title, subtitle, page, items in wanted:
+        written = fork_map(lambda share: [write(feed) for feed in share], wanted, processes)
+        return dict(sorted((feed[0], xml) for feed, xml in zip(wanted, written, strict=True)))
+    files: dict[str, str] = {}
+    for feed in wanted:
+        path, _name, title, subtitle, page, items = feed
         entries = [_entry_facts(corpus, r) for r in items]
         facts = (site_name, site_url, title, subtitle, page, fallback, entries)
         known = memo.get(path)
-        if known is not None and known[0] == facts:
-            files[path] = known[1]
-            continue
-        links = _Links(site_url, path)
-        files[path] = _atom(corpus, site_name, links, name, title, subtitle, page, items, fallback)
-        memo[path] = (facts, files[path])
+        if known is None or known[0] != facts:
+            known = memo[path] = (facts, write(feed))
+        files[path] = known[1]
     for gone in set(memo) - set(files):
         del memo[gone]
     return dict(sorted(files.items()))

@@ -15,7 +15,7 @@ from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
 from generator.schema import Country, Event, Place, Source
 
-BACKLINKS_SHOWN = 100  # on a record's page, newest sources first
+BACKLINKS_SHOWN = 50  # on a record's page, newest sources first (100 kept a place page over 150 KB)
 MENTIONS_PER_PAGE = 100  # on the pages listing all mentions of a much-mentioned record
 LIST_SHOWN = 100  # events of a record, events at a place, records on a topic: the newest
 QUOTES_SHOWN = 20  # on a record's page (the newest); all of them on pages of QUOTES_PER_PAGE
