@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from generator.reading import read_document
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -261,10 +263,9 @@ CHROMIUM_ARGS = [
 
 
 def _record_name(path: Path) -> str:
-    """The ``name`` in a record's YAML front matter ("" without one)."""
-    parts = path.read_text(encoding="utf-8").split("---", 2)
-    data = yaml.safe_load(parts[1]) if len(parts) == 3 else None
-    return str(data.get("name", "")) if isinstance(data, dict) else ""
+    """The ``name`` in a record's front matter ("" when the file does not read)."""
+    doc, _problems = read_document(path.parent.name, path, path.name)
+    return str(doc.data.get("name", "")) if doc is not None else ""
 
 
 def search_queries(content: Path) -> dict[str, str]:
@@ -295,7 +296,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve(site: Path) -> http.server.ThreadingHTTPServer:
+def serve_static(site: Path) -> http.server.ThreadingHTTPServer:
     """A static server of ``site`` on a free local port, answering from a daemon thread."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -354,7 +355,7 @@ def browser_query_bytes(site: Path, queries: Sequence[str]) -> dict[str, int] | 
 
     def run() -> None:
         # in a thread of its own: Playwright's sync API refuses a thread that already runs one
-        server = _serve(site)
+        server = serve_static(site)
         base = f"http://127.0.0.1:{server.server_address[1]}"
         try:
             with sync_playwright() as playwright:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+
+from generator.bench import CHROMIUM_ARGS, serve_static
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -78,15 +78,7 @@ def corpus_dir(tmp_path: Path) -> Iterator[Path]:
 # -- the browser (one Playwright session for every browser test) ------------------------------
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS  # the same flags as the benchmark's browser
 
 
 @pytest.fixture(scope="session")
@@ -103,16 +95,10 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
 @functools.cache
 def serve_folder(site: Path) -> str:
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    """A static server of ``site`` (the benchmark's), kept for the session: its base URL."""
+    server = serve_static(site)
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
