@@ -10,9 +10,10 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 from generator.dates import PartialDate
-from generator.incremental import BuildCache
+from generator.incremental import BuildCache, interned
 from generator.mentions import Text, sentence_at, sentence_bounds
 from generator.quotes import Found
 from generator.records import KIND_ORDER as KIND_ORDER
@@ -107,7 +108,8 @@ def event_date(corpus: Corpus, event_id: str) -> PartialDate:
 
 @dataclass(frozen=True)
 class TextLinks:
-    """What one text contributes to the graph: its backlinks and its co-mentions."""
+    """What one text contributes to the graph: its backlinks (by paragraph, then place in
+    the sentence) and its co-mentions."""
 
     backlinks: tuple[Backlink, ...]
     pairs: tuple[tuple[tuple[str, str], int], ...]
@@ -134,7 +136,12 @@ def text_links(record_id: str, text: Text) -> TextLinks:
         per_paragraph[block.number].add(seg.target)
     for ids in per_paragraph.values():
         pairs.update(combinations(sorted(ids), 2))
+    backlinks.sort(key=_place_in_text)  # stable: mentions at one place keep reading order
     return TextLinks(tuple(backlinks), tuple(sorted(pairs.items())))
+
+
+def _place_in_text(backlink: Backlink) -> tuple[int, int]:
+    return backlink.paragraph, backlink.at
 
 
 def build(
@@ -144,9 +151,13 @@ def build(
     cache: BuildCache | None = None,
 ) -> Corpus:
     ordered = dict(sorted(records.items()))
+    keys = {rid: sort_key(record) for rid, record in records.items()}
     backlinks: dict[str, list[Backlink]] = defaultdict(list)
     cooccur: Counter[tuple[str, str]] = Counter()
-    for record_id, text in sorted(texts.items()):
+    # Texts in the order of their records, each text's backlinks in text order: every
+    # record's backlinks come out oldest source first without being sorted.
+    for record_id in sorted(texts, key=keys.__getitem__):
+        text = texts[record_id]
         hit = cache.text_links.get(record_id) if cache is not None else None
         if hit is not None and hit[0] is text:
             links: TextLinks = hit[1]
@@ -232,8 +243,6 @@ def build(
             related[a].append((b, count))
             related[b].append((a, count))
 
-    keys = {rid: sort_key(record) for rid, record in records.items()}
-
     def by_date(ids: list[str]) -> tuple[str, ...]:
         return tuple(sorted(ids, key=keys.__getitem__))
 
@@ -242,15 +251,9 @@ def build(
     for ref in all_quotes:
         quotes_in[ref.source].append(ref)
 
-    return Corpus(
-        records=ordered,
-        texts=texts,
-        quotes=all_quotes,
+    linked: dict[str, dict[str, Any]] = dict(
         marks={k: dict(v) for k, v in marks.items()},
-        backlinks={
-            k: tuple(sorted(v, key=lambda b: (keys[b.source], b.paragraph, b.at)))
-            for k, v in backlinks.items()
-        },
+        backlinks={k: tuple(v) for k, v in backlinks.items()},
         participations={
             k: tuple(sorted(v, key=lambda p: (keys[p.event], p.role or "")))
             for k, v in participations.items()
@@ -277,6 +280,12 @@ def build(
         },
         quotes_in={k: tuple(v) for k, v in quotes_in.items()},
     )
+    quotes_of_all = {"": all_quotes}
+    if cache is not None:  # unchanged values stay the same objects from run to run
+        linked = {name: interned(cache.corpus_values.setdefault(name, {}), values)
+                  for name, values in linked.items()}
+        quotes_of_all = interned(cache.corpus_values.setdefault("quotes", {}), quotes_of_all)
+    return Corpus(records=ordered, texts=texts, quotes=quotes_of_all[""], **linked)
 
 
 def _membership(org: str, member: Member) -> Membership:

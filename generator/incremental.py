@@ -10,6 +10,8 @@ Each stage keeps what it computed, keyed by exactly what it was computed from:
 - a page's Markdown: its template files, its planned context, and the version of every
   record the template read while rendering it;
 - a record's open-data entry: the record object (the same object while its file is unchanged);
+- a record's planned pages: the record, and every value of the linked corpus the planner
+  read for them (compared by identity: the corpus keeps last run's value where it is equal);
 - a compiled template: its source (Jinja checks the checksum of the source itself), so
   templates are parsed and compiled once per serve, not once per save.
 
@@ -20,9 +22,10 @@ it after edits of every kind.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2.bccache
 
@@ -50,6 +53,7 @@ class RunStats:
     texts_linked: int = 0
     pages_rendered: int = 0
     pages_reused: int = 0
+    records_planned: int = 0
 
 
 class MemoryBytecodeCache(jinja2.bccache.BytecodeCache):
@@ -77,6 +81,94 @@ class MemoryBytecodeCache(jinja2.bccache.BytecodeCache):
         return len(self._store)
 
 
+V = TypeVar("V")
+MISSING: Any = object()  # a read of a key the mapping did not have
+WHOLE: Any = object()  # the key of a read of a whole mapping (iterated or counted)
+
+
+class ReadLog(Mapping[str, V]):
+    """A mapping that notes every read in ``log`` as ``(name, key, value)``; reading it whole
+    notes ``(name, WHOLE, mapping)``. Replaying the log against a newer mapping tells whether
+    what was computed from it still holds (see :func:`still_holds`)."""
+
+    def __init__(self, name: str, data: Mapping[str, V], log: list[tuple[str, Any, Any]]) -> None:
+        self._name = name
+        self._data = data
+        self._log = log
+
+    def __getitem__(self, key: str) -> V:
+        value = self._data.get(key, MISSING)
+        self._log.append((self._name, key, value))
+        if value is MISSING:
+            raise KeyError(key)
+        return value  # type: ignore[no-any-return]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self._data.get(key, MISSING)
+        self._log.append((self._name, key, value))
+        return default if value is MISSING else value
+
+    def __contains__(self, key: object) -> bool:
+        value = self._data.get(key, MISSING)  # type: ignore[call-overload]
+        self._log.append((self._name, key, value))
+        return value is not MISSING
+
+    def __iter__(self) -> Iterator[str]:
+        self._log.append((self._name, WHOLE, self._data))
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._log.append((self._name, WHOLE, self._data))
+        return len(self._data)
+
+
+def still_holds(log: tuple[tuple[str, Any, Any], ...], mappings: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Whether every read in ``log`` gives the very same object from ``mappings`` now."""
+    for name, key, value in log:
+        data = mappings[name]
+        if key is WHOLE:
+            if data is not value:
+                return False
+        elif data.get(key, MISSING) is not value:
+            return False
+    return True
+
+
+def interned(previous: dict[str, Any], values: dict[str, V]) -> dict[str, V]:
+    """``values`` with each value equal to the one ``previous`` had for its key replaced by
+    that older object, so that later stages can tell "unchanged" by identity; ``previous``
+    becomes the new values."""
+    out: dict[str, V] = {}
+    for key, value in values.items():
+        old = previous.get(key, MISSING)
+        out[key] = old if old is not MISSING and (old is value or old == value) else value
+    previous.clear()
+    previous.update(out)
+    return out
+
+
+@dataclass
+class PageEntry:
+    """One page's Markdown and what it was rendered from."""
+
+    context: Any  # the planned context (the same object while its record's plan is kept)
+    frozen: Any  # its comparable form (see :func:`freeze`)
+    context_key: Any  # templates, site address, template, title and frozen context
+    deps_key: tuple[tuple[str, int | None], ...]  # the records the template read, with versions
+    markdown: str
+    deps: frozenset[str]
+
+
+@dataclass
+class PlanEntry:
+    """One record's planned pages and what the planner read to plan them."""
+
+    record: Record
+    extra: Any  # what the planner was given besides the corpus (compared with ==)
+    reads: tuple[tuple[str, Any, Any], ...]
+    specs: Any
+
+
 @dataclass
 class BuildCache:
     files: dict[tuple[str, str], FileEntry] = field(default_factory=dict)
@@ -85,9 +177,11 @@ class BuildCache:
     quotes: dict[str, tuple[Any, dict[int, Found], list[Problem]]] = field(default_factory=dict)
     text_links: dict[str, tuple[Text, Any]] = field(default_factory=dict)
     candidates: dict[str, tuple[Text, list[tuple[str, int]]]] = field(default_factory=dict)
-    pages: dict[str, tuple[Any, str, frozenset[str]]] = field(default_factory=dict)
+    pages: dict[str, PageEntry] = field(default_factory=dict)
     feeds: dict[str, tuple[object, str]] = field(default_factory=dict)  # path → (facts, XML)
     entries: dict[str, tuple[Record, dict[str, Any]]] = field(default_factory=dict)  # open data
+    corpus_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → last values
+    plans: dict[str, PlanEntry] = field(default_factory=dict)  # record id → its pages' plan
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     stats: RunStats = field(default_factory=RunStats)
     _versions: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

@@ -124,8 +124,8 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             stats = self.cache.stats
             log.info(
                 f"corpus: {time.perf_counter() - started:.2f}s, read {stats.files_read} file(s), "
-                f"linked {stats.texts_linked} text(s), rendered {stats.pages_rendered} page(s), "
-                f"kept {stats.pages_reused}"
+                f"linked {stats.texts_linked} text(s), planned {stats.records_planned} record(s), "
+                f"rendered {stats.pages_rendered} page(s), kept {stats.pages_reused}"
             )
         self.problems = list(result.problems)
         for problem in result.warnings:

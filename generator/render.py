@@ -23,7 +23,7 @@ from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate, human_span
 from generator.feeds import feed_path
 from generator.fragments import text_directive
-from generator.incremental import BuildCache, freeze, template_signature
+from generator.incremental import BuildCache, PageEntry, freeze, template_signature
 from generator.mentions import escape_markdown, escape_once, render
 from generator.opendata import page_url as record_url
 from generator.pages import PageSpec
@@ -431,12 +431,14 @@ def render_all(
     signature = template_signature(templates)
     versions = cache.versions()
     for spec in specs:
-        context_key = (signature, site_url, spec.template, spec.title, freeze(dict(spec.context)))
         hit = cache.pages.get(spec.path)
-        if hit is not None and hit[0][0] == context_key:
-            deps_key = tuple((d, versions.get(d)) for d in sorted(hit[2]))
-            if hit[0][1] == deps_key:
-                collected.add(spec, hit[1], ())
+        # A context kept from the last run's plan (the same object) need not be compared.
+        frozen = hit.frozen if hit is not None and hit.context is spec.context else freeze(dict(spec.context))
+        context_key = (signature, site_url, spec.template, spec.title, frozen)
+        if hit is not None and hit.context_key == context_key:
+            deps_key = tuple((d, versions.get(d)) for d in sorted(hit.deps))
+            if hit.deps_key == deps_key:
+                collected.add(spec, hit.markdown, ())
                 cache.stats.pages_reused += 1
                 continue
         renderer.touched.clear()
@@ -448,7 +450,7 @@ def render_all(
         deps = frozenset(renderer.touched)
         cache.stats.pages_rendered += 1
         deps_key = tuple((d, versions.get(d)) for d in sorted(deps))
-        cache.pages[spec.path] = ((context_key, deps_key), markdown, deps)
+        cache.pages[spec.path] = PageEntry(spec.context, frozen, context_key, deps_key, markdown, deps)
     for gone in set(cache.pages) - {spec.path for spec in specs}:
         del cache.pages[gone]
     return collected.pages, collected.problems

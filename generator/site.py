@@ -187,7 +187,7 @@ def _generate(
     if has_errors(problems) or corpus is None:
         return Generated({}, tuple(problems), corpus)
     site = site or SiteInfo()
-    pages, found = render_all(templates / "pages", corpus, plan(corpus), cache, site.url)
+    pages, found = render_all(templates / "pages", corpus, plan(corpus, cache), cache, site.url)
     problems = sorted_problems([*problems, *found])
     if has_errors(problems):
         return Generated({}, tuple(problems), corpus)

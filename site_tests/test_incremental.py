@@ -57,6 +57,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "event date": edit("content/events/sco-2021.md", "date: 2021-09", "date: 2021-06"),
     "participant role": edit("content/events/afghanistan-neighbours.md", "role: host", "role: chair"),
     "membership": edit("content/organizations/sco.md", "role: member state", "role: observer"),
+    "publication date": edit("content/sources/tehran-meeting.md", "published: 2021-10-28", "published: 2020-01-02"),
+    "coordinates of a place": edit("content/places/tehran.md", "[35.6892, 51.389]", "[35.7, 51.4]"),
     "quote": edit("content/sources/tehran-meeting.md", "event: afghanistan-neighbours\n", ""),
     "new record": write("content/people/wang-yi.md", "---\nname: Wang Yi\n---\n"),
     "removed record": remove("content/events/sco-press.md"),
@@ -107,7 +109,8 @@ def test_an_unchanged_corpus_is_not_read_or_rendered_again(project: Path) -> Non
     first = run(project, cache)
     assert cache.stats.pages_rendered == len(first.pages)
     run(project, cache)
-    assert (cache.stats.files_read, cache.stats.texts_linked, cache.stats.pages_rendered) == (0, 0, 0)
+    stats = cache.stats
+    assert (stats.files_read, stats.texts_linked, stats.records_planned, stats.pages_rendered) == (0, 0, 0, 0)
 
 
 def test_an_edit_redoes_only_what_it_touches(project: Path) -> None:
@@ -115,9 +118,16 @@ def test_an_edit_redoes_only_what_it_touches(project: Path) -> None:
     first = run(project, cache)
     time.sleep(0.01)
     EDITS["text of a source"](project)
-    run(project, cache)
+    before = first.corpus
+    after = run(project, cache).corpus
     assert cache.stats.files_read == 1
     assert cache.stats.texts_linked == 1
+    # planned again: the source, the records whose mentions in it changed, and those whose
+    # plan reads the source's record (the quoted, the events it reports); not the others
+    assert before is not None and after is not None
+    changed = {rid for rid in after.records if before.backlinks.get(rid) != after.backlinks.get(rid)}
+    assert len(changed - {"tehran-meeting"}) > 0
+    assert len(changed | {"tehran-meeting"}) <= cache.stats.records_planned < len(after.records)
     # the source page, the pages of what it mentions, the indexes and home that list it
     assert 0 < cache.stats.pages_rendered < len(first.pages)
 
