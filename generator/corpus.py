@@ -7,13 +7,13 @@ never loop over the corpus themselves.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from itertools import combinations
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.dates import PartialDate
-from generator.incremental import BuildCache, interned
+from generator.incremental import BuildCache, PlanEntry, ReadLog, interned, still_holds
 from generator.mentions import Text, sentence_at, sentence_bounds
 from generator.quotes import Found
 from generator.records import KIND_ORDER as KIND_ORDER
@@ -88,6 +88,10 @@ class Corpus:
     related: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     quotes_in: Mapping[str, tuple[QuoteRef, ...]] = field(default_factory=dict)  # by source, in order
 
+    def mappings(self) -> dict[str, Mapping[str, Any]]:
+        """The corpus's mappings by field name: all of it but the list of all quotes."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "quotes"}
+
     def of_kind(self, kind: str) -> list[Record]:
         return sorted((r for r in self.records.values() if r.kind == kind), key=sort_key)
 
@@ -95,6 +99,42 @@ class Corpus:
         front = self.records[event_id].front
         assert isinstance(front, Event)
         return front
+
+
+class _NotRead(tuple[QuoteRef, ...]):
+    """Stands for the list of all quotes in a corpus whose reads are noted (see :func:`kept`):
+    reads of it would not be noted, so it refuses them."""
+
+    def _refuse(self, *args: object) -> Any:
+        raise AssertionError("what is kept per record must not read the list of all quotes")
+
+    __iter__ = __len__ = __getitem__ = _refuse
+
+
+T = TypeVar("T")
+
+
+def kept(
+    memo: dict[str, PlanEntry],
+    record: Record,
+    extra: Any,
+    corpus: Corpus,
+    mappings: Mapping[str, Mapping[str, Any]],
+    compute: Callable[[Corpus], T],
+) -> tuple[T, bool]:
+    """``compute(corpus)`` for one record, and whether it ran: kept from the last run when
+    the record and ``extra`` are the same and every value of the corpus it read then is the
+    same object now (the corpus keeps last run's value where it is equal; see
+    :func:`incremental.interned`). ``mappings`` is ``corpus.mappings()``, made once per run."""
+    hit = memo.get(record.id)
+    if hit is not None and hit.record is record and hit.extra == extra and still_holds(hit.reads, mappings):
+        value: T = hit.value
+        return value, False
+    log: list[tuple[str, Any, Any]] = []
+    watched = {name: ReadLog(name, values, log) for name, values in mappings.items()}
+    value = compute(replace(corpus, quotes=_NotRead(), **watched))
+    memo[record.id] = PlanEntry(record, extra, tuple(log), value)
+    return value, True
 
 
 def sort_key(record: Record) -> tuple[object, ...]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-from generator.corpus import Corpus
+from generator.corpus import Corpus, kept
 from generator.dates import PartialDate
+from generator.incremental import FeedMemo
 from generator.opendata import page_url
 from generator.parallel import fork_map, workers_wanted
 from generator.records import KIND_LABELS, Record
@@ -180,7 +181,7 @@ def feeds(
     corpus: Corpus,
     site_name: str,
     site_url: str | None = None,
-    memo: MutableMapping[str, tuple[object, str]] | None = None,
+    memo: FeedMemo | None = None,
 ) -> dict[str, str]:
     """Atom feeds keyed by their path relative to the site root.
 
@@ -193,43 +194,62 @@ def feeds(
     or the newest date in the corpus for an empty feed), so the bytes never depend on when
     they were made.
 
-    ``memo`` (kept by `mkdocs serve` between rebuilds) maps each feed's path to the facts it
-    was written from and its XML: a feed whose facts did not change is not written again."""
+    ``memo`` (kept by `mkdocs serve` between rebuilds) keeps each feed's XML with what it was
+    written from: a feed is written again only when that changed."""
     dated = [r for r in corpus.records.values() if r.kind in ("events", "sources")]
     newest = _newest_first(dated)
     fallback = _date_of(newest[0]) if newest else PartialDate(1970, 1, 1)
-    wanted: list[Wanted] = [
-        ("feeds/all.xml", "all", f"{site_name}: latest events and sources", None, "", newest[:FEED_SIZE])
-    ]
-    for kind in FEED_KINDS:
-        for record in corpus.of_kind(kind):
-            wanted.append(
-                (
-                    f"feeds/{kind}/{record.id}.xml",
-                    f"{kind}:{record.id}",
-                    f"{site_name}: {record.name}",
-                    record.summary,
-                    page_url(record),
-                    feed_items(corpus, record)[:FEED_SIZE],
-                )
-            )
-    def write(feed: Wanted) -> str:
+    everything: Wanted = (
+        "feeds/all.xml", "all", f"{site_name}: latest events and sources", None, "", newest[:FEED_SIZE]
+    )
+    records = [record for kind in FEED_KINDS for record in corpus.of_kind(kind)]
+
+    def write(c: Corpus, feed: Wanted) -> str:
         path, name, title, subtitle, page, items = feed
-        return _atom(corpus, site_name, _Links(site_url, path), name, title, subtitle, page, items, fallback)
+        return _atom(c, site_name, _Links(site_url, path), name, title, subtitle, page, items, fallback)
 
     if memo is None:  # a full build: every feed written, on every core for many of them
+        wanted = [everything] + [record_feed(corpus, site_name, record) for record in records]
         processes = workers_wanted() if len(wanted) >= PARALLEL_FEEDS else 1
-        written = fork_map(lambda share: [write(feed) for feed in share], wanted, processes)
+        written = fork_map(lambda share: [write(corpus, feed) for feed in share], wanted, processes)
         return dict(sorted((feed[0], xml) for feed, xml in zip(wanted, written, strict=True)))
+    # A feed is written again when the facts it shows changed; a record's facts are gathered
+    # again only when what they were gathered from changed (see corpus.kept).
+    site = (site_name, site_url, fallback)
+    mappings = corpus.mappings()
     files: dict[str, str] = {}
-    for feed in wanted:
-        path, _name, title, subtitle, page, items = feed
-        entries = [_entry_facts(corpus, r) for r in items]
-        facts = (site_name, site_url, title, subtitle, page, fallback, entries)
-        known = memo.get(path)
+    for record in (None, *records):
+        facts: tuple[object, ...]
+        if record is None:
+            path, facts = everything[0], (site, [_entry_facts(corpus, r) for r in everything[5]])
+        else:
+            path = f"feeds/{record.kind}/{record.id}.xml"
+            gather = lambda c: _feed_facts(c, record)  # noqa: B023, E731 - called at once by kept
+            facts = (site, kept(memo.facts, record, None, corpus, mappings, gather)[0])
+        known = memo.xml.get(path)
         if known is None or known[0] != facts:
-            known = memo[path] = (facts, write(feed))
+            feed = everything if record is None else record_feed(corpus, site_name, record)
+            known = memo.xml[path] = (facts, write(corpus, feed))
         files[path] = known[1]
-    for gone in set(memo) - set(files):
-        del memo[gone]
+    for gone in set(memo.xml) - set(files):
+        del memo.xml[gone]
+    for gone in set(memo.facts) - {record.id for record in records}:
+        del memo.facts[gone]
     return dict(sorted(files.items()))
+
+
+def _feed_facts(corpus: Corpus, record: Record) -> tuple[object, ...]:
+    """Everything a record's feed shows: its name and summary, and its entries' facts."""
+    items = feed_items(corpus, record)[:FEED_SIZE]
+    return record.name, record.summary, [_entry_facts(corpus, r) for r in items]
+
+
+def record_feed(corpus: Corpus, site_name: str, record: Record) -> Wanted:
+    return (
+        f"feeds/{record.kind}/{record.id}.xml",
+        f"{record.kind}:{record.id}",
+        f"{site_name}: {record.name}",
+        record.summary,
+        page_url(record),
+        feed_items(corpus, record)[:FEED_SIZE],
+    )

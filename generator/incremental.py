@@ -7,11 +7,13 @@ Each stage keeps what it computed, keyed by exactly what it was computed from:
   sources) and the names of the records it mentions explicitly;
 - a source's quote positions: the resolved text and the quotes;
 - a text's backlinks and co-mentions: the resolved text;
-- a page's Markdown: its template files, its planned context, and the version of every
-  record the template read while rendering it;
-- a record's open-data entry: the record object (the same object while its file is unchanged);
-- a record's planned pages: the record, and every value of the linked corpus the planner
-  read for them (compared by identity: the corpus keeps last run's value where it is equal);
+- a page's Markdown: its template files, its planned context, and every record the template
+  read while rendering it (none of them changed since the pages were last rendered);
+- a record's open data: its entry, the record object (the same object while its file is
+  unchanged); its mention rows and its JSON file, what they are made of;
+- a record's planned pages, and the facts its feed shows: the record, and every value of the
+  linked corpus read to make them (compared by identity: the corpus keeps last run's value
+  where it is equal; see :func:`corpus.kept`); a feed's XML: the facts it shows;
 - a compiled template: its source (Jinja checks the checksum of the source itself), so
   templates are parsed and compiled once per serve, not once per save.
 
@@ -154,19 +156,38 @@ class PageEntry:
     context: Any  # the planned context (the same object while its record's plan is kept)
     frozen: Any  # its comparable form (see :func:`freeze`)
     context_key: Any  # templates, site address, template, title and frozen context
-    deps_key: tuple[tuple[str, int | None], ...]  # the records the template read, with versions
     markdown: str
-    deps: frozenset[str]
+    deps: frozenset[str]  # the records the template read
+
+
+@dataclass
+class OpenDataMemo:
+    """What the open data keeps between runs of one serve, per record: its entry (keyed on the
+    record object), its mention rows (keyed on its tuple of backlinks, which the corpus keeps
+    while equal) and its JSON file (keyed on everything in it)."""
+
+    entries: dict[str, tuple[Record, dict[str, Any]]] = field(default_factory=dict)
+    mentions: dict[str, tuple[Any, list[dict[str, Any]]]] = field(default_factory=dict)
+    files: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)
+
+
+@dataclass
+class FeedMemo:
+    """The feeds kept between runs of one serve: each feed's XML with the facts it shows, and
+    each record's facts with what they were gathered from (see :func:`corpus.kept`)."""
+
+    xml: dict[str, tuple[object, str]] = field(default_factory=dict)  # path → (facts, XML)
+    facts: dict[str, PlanEntry] = field(default_factory=dict)  # record id → its feed's facts
 
 
 @dataclass
 class PlanEntry:
-    """One record's planned pages and what the planner read to plan them."""
+    """What was computed for one record (its planned pages, its feed) and what it read."""
 
     record: Record
-    extra: Any  # what the planner was given besides the corpus (compared with ==)
+    extra: Any  # what the computation was given besides the corpus (compared with ==)
     reads: tuple[tuple[str, Any, Any], ...]
-    specs: Any
+    value: Any  # the result
 
 
 @dataclass
@@ -178,10 +199,11 @@ class BuildCache:
     text_links: dict[str, tuple[Text, Any]] = field(default_factory=dict)
     candidates: dict[str, tuple[Text, list[tuple[str, int]]]] = field(default_factory=dict)
     pages: dict[str, PageEntry] = field(default_factory=dict)
-    feeds: dict[str, tuple[object, str]] = field(default_factory=dict)  # path → (facts, XML)
-    entries: dict[str, tuple[Record, dict[str, Any]]] = field(default_factory=dict)  # open data
+    feeds: FeedMemo = field(default_factory=FeedMemo)
+    open_data: OpenDataMemo = field(default_factory=OpenDataMemo)
     corpus_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → last values
     plans: dict[str, PlanEntry] = field(default_factory=dict)  # record id → its pages' plan
+    rendered_versions: dict[str, int] = field(default_factory=dict)  # versions() at the last render
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     stats: RunStats = field(default_factory=RunStats)
     _versions: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

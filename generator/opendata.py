@@ -13,14 +13,15 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import MutableMapping
+from itertools import groupby
 from typing import Any
 
 import orjson
 from pydantic import BaseModel
 
-from generator.corpus import Corpus
+from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate
+from generator.incremental import OpenDataMemo
 from generator.records import Record
 from generator.schema import Event, Organization, Person, Place, Source
 
@@ -112,10 +113,19 @@ def relations(corpus: Corpus) -> list[dict[str, Any]]:
                 add("reports", record.id, event, date=_date(front.published))
             for topic in front.topics:
                 add("about", record.id, topic)
-    return sorted(found, key=lambda r: (r["type"], r["from"], r["to"], json.dumps(r, sort_keys=True)))
+    # By type and ends; the same relation twice (other dates or roles) by its JSON text.
+    found.sort(key=_ends)
+    ordered: list[dict[str, Any]] = []
+    for _ends_of, same in groupby(found, key=_ends):
+        ordered.extend(sorted(same, key=lambda r: json.dumps(r, sort_keys=True)))
+    return ordered
 
 
-def mentions(corpus: Corpus) -> list[dict[str, Any]]:
+def _ends(relation: dict[str, Any]) -> tuple[str, str, str]:
+    return relation["type"], relation["from"], relation["to"]
+
+
+def _mention_rows(backlinks: tuple[Backlink, ...]) -> list[dict[str, Any]]:
     return [
         {
             "target": b.target,
@@ -126,9 +136,26 @@ def mentions(corpus: Corpus) -> list[dict[str, Any]]:
             "sentence": b.sentence,
             "explicit": b.explicit,
         }
-        for target in sorted(corpus.backlinks)
-        for b in corpus.backlinks[target]
+        for b in backlinks
     ]
+
+
+def mentions_by_record(corpus: Corpus, memo: OpenDataMemo | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Each mentioned record's mentions, by record id in order (``memo``: see :class:`OpenDataMemo`)."""
+    if memo is None:
+        return {target: _mention_rows(corpus.backlinks[target]) for target in sorted(corpus.backlinks)}
+    found = {}
+    for target in sorted(corpus.backlinks):
+        backlinks = corpus.backlinks[target]
+        hit = memo.mentions.get(target)
+        found[target] = hit[1] if hit is not None and hit[0] is backlinks else _mention_rows(backlinks)
+    memo.mentions.clear()
+    memo.mentions.update({target: (corpus.backlinks[target], rows) for target, rows in found.items()})
+    return found
+
+
+def mentions(corpus: Corpus) -> list[dict[str, Any]]:
+    return [row for rows in mentions_by_record(corpus).values() for row in rows]
 
 
 def quotes(corpus: Corpus) -> list[dict[str, Any]]:
@@ -146,10 +173,7 @@ def quotes(corpus: Corpus) -> list[dict[str, Any]]:
     ]
 
 
-EntryMemo = MutableMapping[str, tuple[Record, dict[str, Any]]]
-
-
-def _entries(corpus: Corpus, memo: EntryMemo | None) -> list[dict[str, Any]]:
+def _entries(corpus: Corpus, memo: OpenDataMemo | None) -> list[dict[str, Any]]:
     """Every record's entry; with a memo (kept while serving), a record read from an unchanged
     file (the same object as last run) keeps its entry: converting fronts is most of the cost."""
     if memo is None:
@@ -157,22 +181,28 @@ def _entries(corpus: Corpus, memo: EntryMemo | None) -> list[dict[str, Any]]:
     entries = []
     kept: dict[str, tuple[Record, dict[str, Any]]] = {}
     for record in corpus.records.values():
-        hit = memo.get(record.id)
+        hit = memo.entries.get(record.id)
         entry = hit[1] if hit is not None and hit[0] is record else record_entry(record)
         kept[record.id] = (record, entry)
         entries.append(entry)
-    memo.clear()
-    memo.update(kept)
+    memo.entries.clear()
+    memo.entries.update(kept)
     return entries
 
 
-def corpus_document(corpus: Corpus, memo: EntryMemo | None = None) -> dict[str, Any]:
+def corpus_document(corpus: Corpus, memo: OpenDataMemo | None = None) -> dict[str, Any]:
+    return _document(corpus, memo, mentions_by_record(corpus, memo))
+
+
+def _document(
+    corpus: Corpus, memo: OpenDataMemo | None, mentioned: dict[str, list[dict[str, Any]]]
+) -> dict[str, Any]:
     return {
         "$schema": "corpus.schema.json",
         "version": FORMAT_VERSION,
         "records": _entries(corpus, memo),
         "relations": relations(corpus),
-        "mentions": mentions(corpus),
+        "mentions": [row for rows in mentioned.values() for row in rows],
         "quotes": quotes(corpus),
     }
 
@@ -274,9 +304,10 @@ def tables(corpus: Corpus) -> dict[str, str]:
     }
 
 
-def data_files(corpus: Corpus, memo: EntryMemo | None = None) -> dict[str, str]:
-    """Every file under ``data/``, by its path in the site (``memo``: see :func:`_entries`)."""
-    document = corpus_document(corpus, memo)
+def data_files(corpus: Corpus, memo: OpenDataMemo | None = None) -> dict[str, str]:
+    """Every file under ``data/``, by its path in the site (``memo``: see :class:`OpenDataMemo`)."""
+    mentioned = mentions_by_record(corpus, memo)
+    document = _document(corpus, memo, mentioned)
     files = {"data/corpus.json": _json(document), "data/corpus.schema.json": _json(SCHEMA)}
     files.update(tables(corpus))
     related: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -284,26 +315,38 @@ def data_files(corpus: Corpus, memo: EntryMemo | None = None) -> dict[str, str]:
         related[relation["from"]].append(relation)
         if relation["to"] != relation["from"]:
             related[relation["to"]].append(relation)
-    mentioned: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for mention in document["mentions"]:
-        mentioned[mention["target"]].append(mention)
     quoted: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for quote in document["quotes"]:
         for rid in {quote["source"], *quote["by"], *([quote["event"]] if quote["event"] else [])}:
             quoted[rid].append(quote)
+    kept: dict[str, tuple[tuple[Any, ...], str]] = {}
     for entry in document["records"]:
         rid = entry["id"]
-        files[f"data/{entry['kind']}/{rid}.json"] = _json(
-            {
-                **entry,
-                "$schema": "../record.schema.json",
-                "relations": related.get(rid, []),
-                "mentions": mentioned.get(rid, []),
-                "quotes": quoted.get(rid, []),
-            }
-        )
+        parts = (entry, mentioned.get(rid, _NO_ROWS), related.get(rid, []), quoted.get(rid, []))
+        hit = memo.files.get(rid) if memo is not None else None
+        if hit is not None and _same_parts(hit[0], parts):
+            text = hit[1]
+        else:
+            text = _json(
+                {**entry, "$schema": "../record.schema.json", "mentions": parts[1], "relations": parts[2],
+                 "quotes": parts[3]}
+            )
+        kept[rid] = (parts, text)
+        files[f"data/{entry['kind']}/{rid}.json"] = text
+    if memo is not None:
+        memo.files.clear()
+        memo.files.update(kept)
     files["data/record.schema.json"] = _json(RECORD_SCHEMA)
     return files
+
+
+_NO_ROWS: list[dict[str, Any]] = []  # the mention rows of a record nothing mentions (never changed)
+
+
+def _same_parts(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """Whether a record's JSON file is made of the same parts: its entry and mention rows kept
+    (the same objects), its relations and quotes equal."""
+    return old[0] is new[0] and old[1] is new[1] and old[2] == new[2] and old[3] == new[3]
 
 
 # -- the schemas ---------------------------------------------------------------------------------

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
 from generator import relations
-from generator.corpus import KIND_ORDER, Backlink, Corpus, QuoteRef, sort_key
-from generator.incremental import BuildCache, PlanEntry, ReadLog, still_holds
+from generator.corpus import KIND_ORDER, Backlink, Corpus, QuoteRef, kept, sort_key
+from generator.incremental import BuildCache
 from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
 from generator.schema import Country, Event, Place, Source
@@ -65,9 +65,14 @@ def plan(corpus: Corpus, cache: BuildCache | None = None) -> list[PageSpec]:
         for record in corpus.records.values():
             specs.extend(record_pages(corpus, record, partners.get(record.id, ())))
     else:
-        mappings = _mappings(corpus)
+        mappings = corpus.mappings()
         for record in corpus.records.values():
-            specs.extend(_record_pages_kept(corpus, mappings, record, partners.get(record.id, ()), cache))
+            ties = partners.get(record.id, ())
+            pages, planned = kept(
+                cache.plans, record, ties, corpus, mappings, lambda c: record_pages(c, record, ties)  # noqa: B023
+            )
+            specs.extend(pages)
+            cache.stats.records_planned += planned
         for gone in set(cache.plans) - set(corpus.records):
             del cache.plans[gone]
     specs.extend(pair_pages(corpus, met))
@@ -83,47 +88,6 @@ def record_pages(
     quoted = _quotes_of(corpus, record)
     stem = record.page.removesuffix(".md")
     specs.extend(quote_pages(quoted, stem, QUOTES_SHOWN, f"Quotes of {record.name}", record))
-    return specs
-
-
-def _mappings(corpus: Corpus) -> dict[str, Mapping[str, Any]]:
-    """The corpus's mappings by field name: all of it but the list of all quotes."""
-    return {f.name: getattr(corpus, f.name) for f in fields(corpus) if f.name != "quotes"}
-
-
-class _NotRead(tuple[QuoteRef, ...]):
-    """Stands for the list of all quotes while a record's pages are planned: they must not
-    read it, since reads of it are not noted (the plan would be kept when it changed)."""
-
-    def _refuse(self, *args: object) -> Any:
-        raise AssertionError("a record's pages must not read the list of all quotes")
-
-    __iter__ = __len__ = __getitem__ = _refuse
-
-
-def _record_pages_kept(
-    corpus: Corpus,
-    mappings: dict[str, Mapping[str, Any]],
-    record: Record,
-    partners: tuple[tuple[str, int, str], ...],
-    cache: BuildCache,
-) -> list[PageSpec]:
-    """:func:`record_pages`, kept from the last run when the record is the same object and
-    every value of the corpus read to plan them is too (see :func:`incremental.interned`)."""
-    hit = cache.plans.get(record.id)
-    if (
-        hit is not None
-        and hit.record is record
-        and hit.extra == partners
-        and still_holds(hit.reads, mappings)
-    ):
-        specs: list[PageSpec] = hit.specs
-        return specs
-    log: list[tuple[str, Any, Any]] = []
-    watched = {name: ReadLog(name, values, log) for name, values in mappings.items()}
-    specs = record_pages(replace(corpus, quotes=_NotRead(), **watched), record, partners)
-    cache.plans[record.id] = PlanEntry(record, partners, tuple(log), specs)
-    cache.stats.records_planned += 1
     return specs
 
 

@@ -429,30 +429,33 @@ def render_all(
             collected.add(spec, *outcome)
         return collected.pages, collected.problems
     signature = template_signature(templates)
+    # Every page kept in the cache was rendered from, or checked against, the records as they
+    # were at the end of the last run that rendered: a page is stale if one it read changed since.
     versions = cache.versions()
+    before = cache.rendered_versions
+    changed = {rid for rid in versions.keys() | before.keys() if versions.get(rid) != before.get(rid)}
     for spec in specs:
         hit = cache.pages.get(spec.path)
         # A context kept from the last run's plan (the same object) need not be compared.
         frozen = hit.frozen if hit is not None and hit.context is spec.context else freeze(dict(spec.context))
         context_key = (signature, site_url, spec.template, spec.title, frozen)
-        if hit is not None and hit.context_key == context_key:
-            deps_key = tuple((d, versions.get(d)) for d in sorted(hit.deps))
-            if hit.deps_key == deps_key:
-                collected.add(spec, hit.markdown, ())
-                cache.stats.pages_reused += 1
-                continue
+        if hit is not None and hit.context_key == context_key and hit.deps.isdisjoint(changed):
+            collected.add(spec, hit.markdown, ())
+            cache.stats.pages_reused += 1
+            continue
         renderer.touched.clear()
         markdown, found = renderer.render_page(spec)
         collected.add(spec, markdown, found)
         if found:
+            cache.pages.pop(spec.path, None)
             continue
         assert markdown is not None
-        deps = frozenset(renderer.touched)
         cache.stats.pages_rendered += 1
-        deps_key = tuple((d, versions.get(d)) for d in sorted(deps))
-        cache.pages[spec.path] = PageEntry(spec.context, frozen, context_key, deps_key, markdown, deps)
+        deps = frozenset(renderer.touched)
+        cache.pages[spec.path] = PageEntry(spec.context, frozen, context_key, markdown, deps)
     for gone in set(cache.pages) - {spec.path for spec in specs}:
         del cache.pages[gone]
+    cache.rendered_versions = versions
     return collected.pages, collected.problems
 
 

@@ -191,7 +191,7 @@ def _generate(
     problems = sorted_problems([*problems, *found])
     if has_errors(problems):
         return Generated({}, tuple(problems), corpus)
-    data = opendata.data_files(corpus, cache.entries if cache is not None else None)
+    data = opendata.data_files(corpus, cache.open_data if cache is not None else None)
     memo = cache.feeds if cache is not None else None
     files = {**data, **feeds.feeds(corpus, site.name, site.url, memo)}
     return Generated(dict(sorted(pages.items())), tuple(problems), corpus, files)

@@ -104,6 +104,22 @@ def test_cached_run_after_an_edit_equals_a_fresh_run(project: Path, name: str) -
     assert dict(again.files) == dict(first.files)
 
 
+def test_edits_made_while_the_corpus_has_errors_are_all_seen_once_it_is_fixed(project: Path) -> None:
+    """A run with errors renders nothing; what changed meanwhile must still reach the pages."""
+    cache = BuildCache()
+    assert run(project, cache).ok
+    original = (project / "content/places/tehran.md").read_text(encoding="utf-8")
+    EDITS["broken file"](project)
+    assert not run(project, cache).ok
+    EDITS["summary shown in links"](project)
+    EDITS["event date"](project)
+    assert not run(project, cache).ok
+    write("content/places/tehran.md", original)(project)
+    cached = run(project, cache)
+    assert cached.ok
+    assert dict(cached.pages) == dict(run(project).pages)
+
+
 def test_an_unchanged_corpus_is_not_read_or_rendered_again(project: Path) -> None:
     cache = BuildCache()
     first = run(project, cache)
