@@ -13,7 +13,7 @@ from itertools import combinations
 from typing import Any, TypeVar
 
 from generator.dates import PartialDate
-from generator.incremental import BuildCache, PlanEntry, ReadLog, interned, still_holds
+from generator.incremental import BuildCache, KeptValue, ReadLog, interned, still_holds
 from generator.mentions import Text, sentence_at, sentence_bounds
 from generator.quotes import Found
 from generator.records import KIND_ORDER as KIND_ORDER
@@ -115,7 +115,7 @@ T = TypeVar("T")
 
 
 def kept(
-    memo: dict[str, PlanEntry],
+    memo: dict[str, KeptValue],
     record: Record,
     extra: Any,
     corpus: Corpus,
@@ -133,7 +133,7 @@ def kept(
     log: list[tuple[str, Any, Any]] = []
     watched = {name: ReadLog(name, values, log) for name, values in mappings.items()}
     value = compute(replace(corpus, quotes=_NotRead(), **watched))
-    memo[record.id] = PlanEntry(record, extra, tuple(log), value)
+    memo[record.id] = KeptValue(record, extra, tuple(log), value)
     return value, True
 
 

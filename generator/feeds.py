@@ -204,14 +204,14 @@ def feeds(
     )
     records = [record for kind in FEED_KINDS for record in corpus.of_kind(kind)]
 
-    def write(c: Corpus, feed: Wanted) -> str:
+    def write(feed: Wanted) -> str:
         path, name, title, subtitle, page, items = feed
-        return _atom(c, site_name, _Links(site_url, path), name, title, subtitle, page, items, fallback)
+        return _atom(corpus, site_name, _Links(site_url, path), name, title, subtitle, page, items, fallback)
 
     if memo is None:  # a full build: every feed written, on every core for many of them
         wanted = [everything] + [record_feed(corpus, site_name, record) for record in records]
         processes = workers_wanted() if len(wanted) >= PARALLEL_FEEDS else 1
-        written = fork_map(lambda share: [write(corpus, feed) for feed in share], wanted, processes)
+        written = fork_map(lambda share: [write(feed) for feed in share], wanted, processes)
         return dict(sorted((feed[0], xml) for feed, xml in zip(wanted, written, strict=True)))
     # A feed is written again when the facts it shows changed; a record's facts are gathered
     # again only when what they were gathered from changed (see corpus.kept).
@@ -229,7 +229,7 @@ def feeds(
         known = memo.xml.get(path)
         if known is None or known[0] != facts:
             feed = everything if record is None else record_feed(corpus, site_name, record)
-            known = memo.xml[path] = (facts, write(corpus, feed))
+            known = memo.xml[path] = (facts, write(feed))
         files[path] = known[1]
     for gone in set(memo.xml) - set(files):
         del memo.xml[gone]

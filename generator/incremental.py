@@ -177,11 +177,11 @@ class FeedMemo:
     each record's facts with what they were gathered from (see :func:`corpus.kept`)."""
 
     xml: dict[str, tuple[object, str]] = field(default_factory=dict)  # path → (facts, XML)
-    facts: dict[str, PlanEntry] = field(default_factory=dict)  # record id → its feed's facts
+    facts: dict[str, KeptValue] = field(default_factory=dict)  # record id → its feed's facts
 
 
 @dataclass
-class PlanEntry:
+class KeptValue:
     """What was computed for one record (its planned pages, its feed) and what it read."""
 
     record: Record
@@ -202,7 +202,7 @@ class BuildCache:
     feeds: FeedMemo = field(default_factory=FeedMemo)
     open_data: OpenDataMemo = field(default_factory=OpenDataMemo)
     corpus_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → last values
-    plans: dict[str, PlanEntry] = field(default_factory=dict)  # record id → its pages' plan
+    plans: dict[str, KeptValue] = field(default_factory=dict)  # record id → its pages' plan
     rendered_versions: dict[str, int] = field(default_factory=dict)  # versions() at the last render
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     stats: RunStats = field(default_factory=RunStats)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.incremental import BuildCache
+from generator.corpus import Corpus
+from generator.incremental import BuildCache, KeptValue
 from generator.site import generate
 from site_tests.conftest import FIXTURES, ROOT
 
@@ -174,3 +175,35 @@ def test_templates_are_compiled_once_per_serve_and_again_when_edited(
     result = run(project, cache)
     assert compiled == ["timeline.md.j2"]
     assert result.pages["timeline.md"].startswith("# Timeline of events")
+
+
+def test_kept_runs_again_only_when_a_value_it_read_is_another_object(project: Path) -> None:
+    """corpus.kept: reads are noted (keys found, keys missing, whole mappings) and replayed."""
+    import copy
+    from dataclasses import replace
+
+    from generator.corpus import kept
+
+    corpus = run(project).corpus
+    assert corpus is not None
+    record = corpus.records["iran"]
+    memo: dict[str, KeptValue] = {}
+    calls: list[str] = []
+
+    def compute(c: Corpus) -> object:
+        calls.append("ran")
+        return (c.backlinks.get("iran"), "nobody" in c.records, c.records["tehran"].name)
+
+    def again(c: Corpus) -> bool:
+        return kept(memo, record, None, c, c.mappings(), compute)[1]
+
+    assert again(corpus) and not again(corpus)
+    assert not again(replace(corpus, related={}))  # not read
+    assert not again(replace(corpus, backlinks=dict(corpus.backlinks)))  # other mapping, same values
+    assert again(replace(corpus, backlinks={**corpus.backlinks, "iran": ()}))  # a value read changed
+    assert again(replace(corpus, records={**corpus.records, "nobody": record}))  # a missing key appeared
+    reread = copy.copy(corpus.records["tehran"])  # a file read again: another object
+    assert again(replace(corpus, records={**corpus.records, "tehran": reread}))
+    assert len(calls) == 4
+    with pytest.raises(AssertionError, match="list of all quotes"):
+        kept({}, record, None, corpus, corpus.mappings(), lambda c: len(c.quotes))
