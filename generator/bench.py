@@ -106,8 +106,13 @@ def _serve_latency(config: Path, content: Path, dirty: bool, edits: int = 3) -> 
     # the edit shows on the mentioned record's page however often that record is mentioned.
     source = next(r for r in reversed(corpus.of_kind("sources")) if corpus.texts.get(r.id))
     text = corpus.texts[source.id]
-    mentioned = next(
-        seg.target for _b, seg, _o in text.mentions() if corpus.records[seg.target].kind != "sources"
+    quoted = [q.text for q in getattr(source.front, "quotes", ())]
+    # The first mention of a record outside the source's quotes (a word added inside a quoted
+    # passage would break the quote, and the server would rightly keep the last good site).
+    shown, mentioned = next(
+        (seg.raw, seg.target)
+        for _b, seg, _o in text.mentions()
+        if corpus.records[seg.target].kind != "sources" and not any(seg.plain in q for q in quoted)
     )
     target = corpus.records[mentioned]
     port = _free_port()
@@ -125,8 +130,7 @@ def _serve_latency(config: Path, content: Path, dirty: bool, edits: int = 3) -> 
         original = path.read_text(encoding="utf-8")
         for i in range(edits):
             word = f"benchmarkedit{i}x{int(time.time())}"
-            # the edit goes into the first sentence that mentions the record, so its backlink changes
-            shown = next(seg.raw for _b, seg, _o in text.mentions() if seg.target == mentioned)
+            # the edit goes into a sentence that mentions the record, so its backlink changes
             path.write_text(original.replace(shown, f"{shown} {word}", 1), encoding="utf-8")
             started = time.monotonic()
             pages = [f"{base}/{source.kind}/{source.id}/", f"{base}/{target.kind}/{target.id}/"]

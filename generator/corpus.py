@@ -133,7 +133,8 @@ def kept(
     log: list[tuple[str, Any, Any]] = []
     watched = {name: ReadLog(name, values, log) for name, values in mappings.items()}
     value = compute(replace(corpus, quotes=_NotRead(), **watched))
-    memo[record.id] = KeptValue(record, extra, tuple(log), value)
+    reads = {(name, key): read for name, key, read in log}  # a key read twice was read once
+    memo[record.id] = KeptValue(record, extra, tuple((n, k, read) for (n, k), read in reads.items()), value)
     return value, True
 
 

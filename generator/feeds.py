@@ -8,6 +8,7 @@ deterministic: every timestamp is a date of the corpus, never the clock.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections.abc import Iterable, Sequence
 
@@ -69,7 +70,7 @@ def _newest_key(record: Record) -> tuple[tuple[int, int, int], str, str]:
     return record.order_key[1], record.kind, record.id
 
 
-def feed_items(corpus: Corpus, record: Record) -> list[Record]:
+def feed_items(corpus: Corpus, record: Record, limit: int | None = None) -> list[Record]:
     """What a record's feed announces, newest first: the sources that mention it (or are about
     it, for a topic) and the events it takes part in (or that are held there, for a place, or
     are about it, for a topic)."""
@@ -79,7 +80,10 @@ def feed_items(corpus: Corpus, record: Record) -> list[Record]:
     ids.update(corpus.events_at.get(rid, ()))
     ids.update(corpus.tagged.get(rid, ()))
     found = (corpus.records[i] for i in ids if i in corpus.records and i != rid)
-    return _newest_first(r for r in found if r.kind in ("events", "sources"))
+    dated = (r for r in found if r.kind in ("events", "sources"))
+    if limit is None:
+        return _newest_first(dated)
+    return heapq.nlargest(limit, dated, key=_newest_key)  # the same as _newest_first(...)[:limit]
 
 
 class _Links:
@@ -240,7 +244,7 @@ def feeds(
 
 def _feed_facts(corpus: Corpus, record: Record) -> tuple[object, ...]:
     """Everything a record's feed shows: its name and summary, and its entries' facts."""
-    items = feed_items(corpus, record)[:FEED_SIZE]
+    items = feed_items(corpus, record, FEED_SIZE)
     return record.name, record.summary, [_entry_facts(corpus, r) for r in items]
 
 
@@ -251,5 +255,5 @@ def record_feed(corpus: Corpus, site_name: str, record: Record) -> Wanted:
         f"{site_name}: {record.name}",
         record.summary,
         page_url(record),
-        feed_items(corpus, record)[:FEED_SIZE],
+        feed_items(corpus, record, FEED_SIZE),
     )

@@ -116,8 +116,9 @@ def relations(corpus: Corpus) -> list[dict[str, Any]]:
     # By type and ends; the same relation twice (other dates or roles) by its JSON text.
     found.sort(key=_ends)
     ordered: list[dict[str, Any]] = []
-    for _ends_of, same in groupby(found, key=_ends):
-        ordered.extend(sorted(same, key=lambda r: json.dumps(r, sort_keys=True)))
+    for _ends_of, group in groupby(found, key=_ends):
+        same = list(group)
+        ordered.extend(sorted(same, key=lambda r: json.dumps(r, sort_keys=True)) if len(same) > 1 else same)
     return ordered
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import logging
 import shutil
 import tempfile
@@ -91,6 +92,8 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # after every other plugin has written into the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.cache is not None and not self.indexed:
+            _freeze_heap()
         keep, self.indexed = self.keep_index, True
         if self.search_engine != "pagefind" or keep:
             return
@@ -225,6 +228,16 @@ def _polled_often(server: Any, folders: list[Path]) -> Iterator[float]:
         yield interval
     finally:
         observer._timeout = previous  # type: ignore[union-attr]
+
+
+def _freeze_heap() -> None:
+    """After the first build of a serve: what it left (mostly the cache, millions of objects)
+    is moved out of reach of the cyclic garbage collector, which otherwise scans it all on each
+    full collection during every later rebuild (measured on 1,000 sources: MkDocs's part of a
+    rebuild went from 0.9-2.0 s to about 0.9 s). Garbage is collected once first; what is
+    frozen is still freed by reference counting when the cache lets go of it."""
+    gc.collect()
+    gc.freeze()
 
 
 def _skip_lunr_index(config: MkDocsConfig, lunr: BasePlugin[Any]) -> None:

@@ -169,6 +169,12 @@ def test_a_record_feed_holds_the_sources_mentioning_it_and_its_events(seed: Corp
     assert "urn:corpus:events:sco-summit-2021" in place
 
 
+@pytest.mark.parametrize("limit", [0, 1, 2, 5, 1000])
+def test_a_feed_of_the_newest_few_is_the_head_of_the_whole_list(seed: Corpus, limit: int) -> None:
+    for record in seed.records.values():
+        assert feeds.feed_items(seed, record, limit) == feeds.feed_items(seed, record)[:limit], record.id
+
+
 def test_relative_links_resolve_from_the_feed_to_the_pages(seed: Corpus) -> None:
     base = "https://example.org/site/"
     relative, absolute = feeds.feeds(seed, NAME), feeds.feeds(seed, NAME, base)
