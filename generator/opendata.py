@@ -155,10 +155,6 @@ def mentions_by_record(corpus: Corpus, memo: OpenDataMemo | None = None) -> dict
     return found
 
 
-def mentions(corpus: Corpus) -> list[dict[str, Any]]:
-    return [row for rows in mentions_by_record(corpus).values() for row in rows]
-
-
 def quotes(corpus: Corpus) -> list[dict[str, Any]]:
     return [
         {
