@@ -321,12 +321,10 @@ def build(
         },
         quotes_in={k: tuple(v) for k, v in quotes_in.items()},
     )
-    quotes_of_all = {"": all_quotes}
     if cache is not None:  # unchanged values stay the same objects from run to run
         linked = {name: interned(cache.corpus_values.setdefault(name, {}), values)
                   for name, values in linked.items()}
-        quotes_of_all = interned(cache.corpus_values.setdefault("quotes", {}), quotes_of_all)
-    return Corpus(records=ordered, texts=texts, quotes=quotes_of_all[""], **linked)
+    return Corpus(records=ordered, texts=texts, quotes=all_quotes, **linked)
 
 
 def _membership(org: str, member: Member) -> Membership:

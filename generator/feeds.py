@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
@@ -222,19 +222,19 @@ def feeds(
     site = (site_name, site_url, fallback)
     mappings = corpus.mappings()
     files: dict[str, str] = {}
-    for record in (None, *records):
-        facts: tuple[object, ...]
-        if record is None:
-            path, facts = everything[0], (site, [_entry_facts(corpus, r) for r in everything[5]])
-        else:
-            path = f"feeds/{record.kind}/{record.id}.xml"
-            gather = lambda c: _feed_facts(c, record)  # noqa: B023, E731 - called at once by kept
-            facts = (site, kept(memo.facts, record, None, corpus, mappings, gather)[0])
+
+    def keep(path: str, facts: object, feed: Callable[[], Wanted]) -> None:
         known = memo.xml.get(path)
         if known is None or known[0] != facts:
-            feed = everything if record is None else record_feed(corpus, site_name, record)
-            known = memo.xml[path] = (facts, write(feed))
+            known = memo.xml[path] = (facts, write(feed()))
         files[path] = known[1]
+
+    keep(everything[0], (site, [_entry_facts(corpus, r) for r in everything[5]]), lambda: everything)
+    for record in records:
+        gather = lambda c: _feed_facts(c, record)  # noqa: B023, E731 - called at once by kept
+        shown = kept(memo.facts, record, None, corpus, mappings, gather)[0]
+        feed = lambda: record_feed(corpus, site_name, record)  # noqa: B023, E731 - called at once
+        keep(f"feeds/{record.kind}/{record.id}.xml", (site, shown), feed)
     for gone in set(memo.xml) - set(files):
         del memo.xml[gone]
     for gone in set(memo.facts) - {record.id for record in records}:
