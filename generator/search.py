@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from generator.reading import KINDS
+
 Engine = Literal["lunr", "pagefind"]
 SETTINGS = ("auto", "lunr", "pagefind")
 
@@ -39,12 +41,17 @@ ROOT_SELECTOR = "article.md-content__inner"
 # Not indexed inside it: the "¶" permalinks of headings and the text inside the pictures
 # (their facts are beside them as text).
 EXCLUDE_SELECTORS = (".headerlink", "svg")
-# Every page but these: the 404 page, the lists of quotes (each quote is also on its
-# source's and its speaker's page) and the pages of a record's mentions (each is
-# a sentence of an indexed source; the record's own page is indexed). They grow with the
-# corpus, and a result's fragment is the whole page, downloaded to show its excerpt.
+# Every page but these: the 404 page, and the pages that only list what other indexed pages
+# hold, which would answer a query with a list beside (or instead of) the page it means:
+# - the lists of quotes (each quote is also on its source's and its speaker's page);
+# - the pages of a record's mentions (each is a sentence of an indexed source);
+# - the index of each kind, the timeline, and two countries' shared events (each entry is a
+#   record with a page of its own).
+# They grow with the corpus, and a result's fragment is the whole page, downloaded to show its
+# excerpt.
 NOT_INDEXED = re.compile(
     r"404\.html|quotes/(\d+/)?index\.html|quotes\.html|.+/(mentions|quotes)/\d+/index\.html|pagefind/.*"
+    rf"|({'|'.join(KINDS)})/(pages/\d+/)?index\.html|timeline/.*|countries/[^/]+/with/.*"
 )
 # What Pagefind writes for its own UI, which this site does not use (it drives pagefind.js).
 UNUSED = (

@@ -70,16 +70,18 @@ def test_sources_are_counted_in_subfolders(tmp_path: Path) -> None:
 INDEXED_CASES = [
     ("index.html", True),
     ("people/sergey-lavrov/index.html", True),
-    ("countries/china/with/russia/index.html", True),
-    ("sources/index.html", True),
-    ("timeline/index.html", True),
+    ("countries/china/with/russia/index.html", False),  # shared events: each has its page
+    ("sources/index.html", False),  # a kind's index lists records with pages
+    ("timeline/index.html", False),  # lists events, each with its page
+    ("countries/china/index.html", True),
+    ("map/index.html", True),
     ("404.html", False),
     ("quotes/index.html", False),  # every quote is on its source's and its speaker's page
     ("people/sergey-lavrov/mentions/2/index.html", False),  # sentences of indexed sources
     ("quotes/3/index.html", False),  # the pages of all quotes
     ("people/sergey-lavrov/quotes/2/index.html", False),
-    ("timeline/2021/index.html", True),
-    ("sources/pages/2/index.html", True),
+    ("timeline/2021/index.html", False),
+    ("sources/pages/2/index.html", False),
     ("pagefind/index.html", False),
     ("data/records.json", False),
     ("sitemap.xml", False),
@@ -196,6 +198,16 @@ def test_pagefind_indexes_the_article_only(large: tuple[Path, Path]) -> None:
     assert "/404.html" not in fragments and not any("404" in url for url in fragments)
     assert "/quotes/" not in fragments and not any("/mentions/" in url for url in fragments)
     assert list(site.glob("*/*/mentions/1/index.html"))  # there were such pages to leave out
+    # lists of records that have pages of their own: the kind indexes, the timeline, the
+    # shared events of two countries
+    assert not any(url.startswith("/timeline/") or "/with/" in url for url in fragments)
+    assert not {"/sources/", "/events/", "/people/"} & fragments.keys()
+    assert list(site.glob("countries/*/with/*/index.html")) and (site / "sources/index.html").is_file()
+    # words every page has, and a source's quotes (its text has them), are not indexed again
+    sources = [f for url, f in fragments.items() if url.startswith("/sources/")]
+    assert sources and not any("Open data:" in f["content"] for f in fragments.values())
+    quoting = [f for f in sources if "Quotes in this text" in f["content"]]
+    assert quoting and not any("Go to the passage" in f["content"] for f in quoting)
     # a record's mention sentences are its sources' words: indexed on those pages, not again
     html = (site / "people" / person.stem / "index.html").read_text(encoding="utf-8")
     assert '<div class="mention-list" data-pagefind-ignore="index">' in html
