@@ -43,6 +43,26 @@ class MentionGroup:
 
 
 ENTITY_TEMPLATE = "entity.md.j2"
+PAGER_AROUND = 2  # page numbers a pager shows on each side of the current page
+
+
+def pager_numbers(count: int, current: int, around: int = PAGER_AROUND) -> list[int | None]:
+    """The page numbers a pager of ``count`` pages shows on page ``current``: the first, the
+    last and ``around`` on each side of the current one; ``None`` where numbers are left out
+    (a gap of one number shows the number). A pager listing every page would make each of a
+    record's 700 mention pages link to all 700: quadratic in bytes and in time."""
+    shown = sorted({1, count, *range(max(1, current - around), min(count, current + around) + 1)})
+    numbers: list[int | None] = []
+    last = 0
+    for number in shown:
+        if number - last == 2:
+            numbers.append(last + 1)
+        elif number - last > 2:
+            numbers.append(None)
+        numbers.append(number)
+        last = number
+    return numbers
+
 
 
 def plan(corpus: Corpus, cache: BuildCache | None = None) -> list[PageSpec]:

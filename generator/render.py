@@ -26,7 +26,7 @@ from generator.fragments import text_directive
 from generator.incremental import BuildCache, PageEntry, freeze, template_signature
 from generator.mentions import escape_markdown, escape_once, render
 from generator.opendata import page_url as record_url
-from generator.pages import PageSpec
+from generator.pages import PageSpec, pager_numbers
 from generator.parallel import fork_map, workers_wanted
 from generator.pictures import Node, Picture, draw
 from generator.problems import Problem, error
@@ -190,7 +190,7 @@ class Renderer:
         )
         self.touched: set[str] = set()  # records the page being rendered read (for incremental builds)
         tracked = _Tracked(corpus.records, self.touched)
-        self.env.globals.update(records=tracked)
+        self.env.globals.update(records=tracked, pager_numbers=pager_numbers)
         self._tracked_corpus = dataclasses.replace(corpus, records=tracked)
 
     # -- filters --------------------------------------------------------------------------

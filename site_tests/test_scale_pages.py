@@ -156,3 +156,43 @@ def test_long_event_lists_show_the_newest_and_point_to_the_full_data(
     assert quiet
     for record in quiet:
         assert "The newest are listed here" not in result.pages[record.page], record.id
+
+
+@pytest.mark.parametrize(
+    ("count", "current", "shown"),
+    [
+        (1, 1, [1]),
+        (3, 2, [1, 2, 3]),
+        (7, 4, [1, 2, 3, 4, 5, 6, 7]),  # no gap to leave out
+        (7, 1, [1, 2, 3, None, 7]),
+        (8, 5, [1, 2, 3, 4, 5, 6, 7, 8]),  # a gap of one number shows the number
+        (700, 7, [1, None, 5, 6, 7, 8, 9, None, 700]),
+        (700, 1, [1, 2, 3, None, 700]),
+        (700, 700, [1, None, 698, 699, 700]),
+    ],
+)
+def test_a_pager_shows_the_ends_and_the_neighbours(count: int, current: int, shown: list[int | None]) -> None:
+    assert pages.pager_numbers(count, current) == shown
+
+
+def test_every_mention_page_is_reached_through_the_pagers(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages, "MENTIONS_PER_PAGE", 10)  # more pages than a pager shows
+    result = generate(synthetic / "content", ROOT / "templates", synthetic)
+    stems = sorted({p.rsplit("/mentions/", 1)[0] for p in result.pages if "/mentions/" in p})
+    many = max(stems, key=lambda s: sum(p.startswith(s + "/mentions/") for p in result.pages))
+    parts = {p for p in result.pages if p.startswith(many + "/mentions/")}
+    assert len(parts) > 2 * pages.PAGER_AROUND + 3, "a record with more pages than a pager shows"
+    seen, todo = set(), [f"{many}/mentions/1.md"]
+    while todo:
+        page = todo.pop()
+        if page in seen:
+            continue
+        seen.add(page)
+        pager = next(line for line in result.pages[page].splitlines() if line.startswith("Pages: "))
+        links = re.findall(r"\]\(([^)]+)\)", pager)
+        assert len(links) <= 2 * pages.PAGER_AROUND + 3, pager  # not one link per page
+        folder = posixpath.dirname(page)
+        for link in links:
+            target = posixpath.normpath(posixpath.join(folder, link))
+            todo.append(target if target.endswith(".md") else target + ".md")
+    assert seen == parts
