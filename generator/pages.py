@@ -64,7 +64,6 @@ def pager_numbers(count: int, current: int, around: int = PAGER_AROUND) -> list[
     return numbers
 
 
-
 def plan(corpus: Corpus, cache: BuildCache | None = None) -> list[PageSpec]:
     """Every page of the site. With a cache, a record whose pages read only values of the
     corpus that did not change since the last run keeps its planned pages."""
