@@ -113,6 +113,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     p_bench.add_argument("rest", nargs=argparse.REMAINDER)
 
+    p_lsp = sub.add_parser(
+        "lsp",
+        help="the language server for editors (LSP over stdin/stdout; see the README's authoring guide)",
+        description="Completion, diagnostics as you type, hover, definition, references, rename and "
+        "code actions for the corpus, over the Language Server Protocol on stdin and stdout.",
+    )
+    p_lsp.add_argument(
+        "--content", type=Path, default=Path("content"), help="the corpus folder (default: content)"
+    )
+
+    p_suggest = sub.add_parser(
+        "suggest",
+        help="list unlinked mentions and candidate new records, as path:line:col with the edit",
+        description="Unlinked mentions: a record's name or alias in a text where auto-linking is off, "
+        "or in another case or form. Candidate records: capitalised names the texts repeat that no "
+        "record has. Each is numbered; --apply makes the edits you pick.",
+        epilog="examples:\n  python -m generator suggest content/sources\n"
+        "  python -m generator suggest --apply 1,3\n  python -m generator suggest --apply unlinked\n"
+        "  python -m generator suggest --apply 7 --kind organization\n"
+        "  python -m generator suggest --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p_suggest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to look at")
+    p_suggest.add_argument(
+        "--content", type=Path, default=Path("content"), help="the corpus folder (default: content)"
+    )
+    p_suggest.add_argument(
+        "--apply",
+        action="append",
+        default=[],
+        metavar="PICK",
+        help="make these edits: numbers (3, 1,4, 2-5) or a kind (unlinked, candidate)",
+    )
+    p_suggest.add_argument("--kind", help="the kind of the records that --apply creates from candidates")
+    p_suggest.add_argument("--format", choices=("text", "json"), default="text", help="how to print")
+
     p_stats = sub.add_parser(
         "stats", help="counts per kind, most-mentioned records, records without mentions"
     )
@@ -178,6 +214,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _new(args)
     if args.command == "import":
         return _import(args)
+    if args.command == "lsp":
+        from generator.lsp import serve
+
+        return serve(args.content, shown_base)
+    if args.command == "suggest":
+        from generator.suggest import run as suggest
+
+        return suggest(args.content, args.paths, args.apply, args.format, args.kind, shown_base)
     if args.command == "stats":
         corpus, problems = check(args.content, shown_base)
         if corpus is None or _failed(problems, False):
