@@ -38,9 +38,11 @@ PAGEFIND_FROM_SOURCES = 100
 BUNDLE = "pagefind"  # the folder of the built site Pagefind writes into
 # Only the page's article is indexed: not the navigation, header, footer or table of contents.
 ROOT_SELECTOR = "article.md-content__inner"
-# Not indexed inside it: the "¶" permalinks of headings and the text inside the pictures
-# (their facts are beside them as text).
-EXCLUDE_SELECTORS = (".headerlink", "svg")
+# Not indexed inside it: the "¶" permalinks of headings, the text inside the pictures (their
+# facts are beside them as text), and what the templates mark `{ .unindexed }` with attr_list:
+# a record's mention sentences (its sources' own words, indexed on the source pages), a
+# source's "Quotes in this text" (its text has them) and the "Open data" line of every page.
+EXCLUDE_SELECTORS = (".headerlink", "svg", ".unindexed")
 # Every page but these: the 404 page, and the pages that only list what other indexed pages
 # hold, which would answer a query with a list beside (or instead of) the page it means:
 # - the lists of quotes (each quote is also on its source's and its speaker's page);

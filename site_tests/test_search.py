@@ -210,8 +210,9 @@ def test_pagefind_indexes_the_article_only(large: tuple[Path, Path]) -> None:
     assert quoting and not any("Go to the passage" in f["content"] for f in quoting)
     # a record's mention sentences are its sources' words: indexed on those pages, not again
     html = (site / "people" / person.stem / "index.html").read_text(encoding="utf-8")
-    assert '<div class="mention-list" data-pagefind-ignore="index">' in html
-    sentence = re.search(r'class="mention-list".*?<li>“(.+?)”', html, re.S)
+    # marked for Pagefind's exclude selector by attr_list (no md_in_html wrapper)
+    assert 'data-pagefind-ignore' not in html and '<h3 class="unindexed"' in html
+    sentence = re.search(r'<li class="unindexed">“(.+?)”', html, re.S)
     assert sentence is not None
     words = re.sub(r"<[^>]+>", "", sentence.group(1)).split()[:6]
     assert " ".join(words) not in page["content"]
