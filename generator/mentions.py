@@ -22,6 +22,18 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import quote
 
+from generator.languages import (
+    PAGE_LANGUAGE,
+    SPACED_WORD,
+    UNSPACED,
+    Language,
+    forms_of,
+    has_prefixes,
+    inflects,
+    is_unspaced,
+    language,
+)
+
 SegmentKind = Literal["text", "code", "link", "mention"]
 BlockKind = Literal["paragraph", "heading", "code", "rule"]
 
@@ -47,7 +59,14 @@ _INLINE_RE = re.compile(
 _INLINE_START_RE = re.compile(r"[\\\[`!<]")
 _SAFE_SCHEMES = ("http", "https", "mailto")
 _TEXT_ESCAPE_RE = re.compile(r"\\<|\\[" + _PUNCT + r"]|[<{}\[\]]")
-_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
+_SENTENCE_END_RE = re.compile(
+    r"[.!?…][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9])"
+    # other scripts: a capital Cyrillic or Greek letter, or a letter of a script without
+    # case (Arabic, Hebrew, Devanagari) after a full stop; the Arabic question mark and the
+    # Urdu full stop; Chinese and Japanese stops, which no space follows
+    r"|[.!?…؟۔][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[А-ЯЁЂ-ЏҐΑ-Ω\u0590-\u06ff\u0900-\u097f])"
+    r"|[。！？][」』”’）)]*\s*"
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,8 @@ class Segment:
     explicit: bool = False
     line: int = 0
     column: int = 0
+    form_of: str = ""  # an auto-linked mention not written as the name: the name it is a form of
+    via: str = ""  # and how it was matched: "declined", "stem" or "prefix" (see generator.languages)
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,7 @@ class Text:
     """A parsed body."""
 
     blocks: tuple[Block, ...]
+    language: str = PAGE_LANGUAGE  # the BCP 47 tag of the language it is written in
 
     def mentions(self) -> Iterable[tuple[Block, Segment, int]]:
         """Every mention with its block and its offset in the block's plain text."""
@@ -319,19 +341,31 @@ def _safe_url(url: str) -> str:
 
 @dataclass(frozen=True)
 class Matcher:
-    """Finds the names and aliases of records in text: whole words, longest first."""
+    """Finds the names and aliases of records in text, longest first: whole words in scripts
+    that separate words, anywhere in running text in those that do not (Han, Kana, Thai...).
+
+    :meth:`for_text` gives the matcher of one text's language, which also knows the declined
+    and prefixed forms of the names written in that language's script."""
 
     pattern: re.Pattern[str] | None
     targets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    fixed: frozenset[str] = frozenset()  # records whose names match only as written
+    forms: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # form -> (name, how)
+    _variants: dict[tuple[str, frozenset[str]], Matcher] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
 
     @functools.cached_property
     def signature(self) -> str:
         """Equal for matchers that link the same names to the same records."""
-        return self.pattern.pattern + repr(sorted(self.targets.items())) if self.pattern else ""
+        if not self.pattern:
+            return ""
+        return self.pattern.pattern + repr(sorted(self.targets.items())) + repr(sorted(self.fixed))
 
     @classmethod
-    def build(cls, names: Mapping[str, Iterable[str]]) -> Matcher:
-        """``names`` maps a record id to the names it is known by."""
+    def build(cls, names: Mapping[str, Iterable[str]], fixed: Iterable[str] = ()) -> Matcher:
+        """``names`` maps a record id to the names it is known by; ``fixed`` are the ids
+        whose names never match in declined or prefixed forms (``inflect: false``)."""
         targets: dict[str, set[str]] = {}
         for record_id, surfaces in names.items():
             for surface in surfaces:
@@ -339,12 +373,53 @@ class Matcher:
                 if key:
                     targets.setdefault(key, set()).add(record_id)
         if not targets:
-            return cls(None, {})
-        pattern = re.compile(r"(?<!\w)" + _trie_regex(sorted(targets)) + r"(?!\w)")
-        return cls(pattern, {k: tuple(sorted(v)) for k, v in targets.items()})
+            return cls(None, {}, frozenset(fixed))
+        return cls(_names_regex(targets), {k: tuple(sorted(v)) for k, v in targets.items()}, frozenset(fixed))
 
     def ambiguous(self) -> dict[str, tuple[str, ...]]:
-        return {k: v for k, v in self.targets.items() if len(v) > 1}
+        return {k: v for k, v in self.targets.items() if len(v) > 1 and k not in self.forms}
+
+    def for_text(self, lang: Language, inflect: bool = True, body: str = "") -> Matcher:
+        """The matcher for a text in ``lang``: with the declined forms (Russian, Ukrainian
+        from pymorphy3; Snowball stems of the words of ``body`` elsewhere) and the prefixed
+        forms (Arabic) of every name written in the language's script, unless ``inflect``
+        is false. A form that is some record's name as written stays that record's; a form
+        of two records' names is ambiguous and not linked."""
+        if not inflect or self.pattern is None or not (inflects(lang) or has_prefixes(lang)):
+            return self
+        found: dict[str, set[str]] = {}
+        origin: dict[str, tuple[str, str]] = {}
+        for surface, ids in sorted(self.targets.items()):
+            free = [i for i in ids if i not in self.fixed]
+            if not free:
+                continue
+            for form, how in sorted(forms_of(surface, lang, body).items()):
+                if form in self.targets:
+                    continue
+                found.setdefault(form, set()).update(free)
+                origin.setdefault(form, (surface, how))
+        if not found:
+            return self
+        key = (lang.tag, frozenset(found))
+        made = self._variants.get(key)
+        if made is None:
+            targets = {**self.targets, **{k: tuple(sorted(v)) for k, v in found.items()}}
+            made = Matcher(_names_regex(targets), targets, self.fixed, origin)
+            self._variants[key] = made
+        return made
+
+
+def _names_regex(targets: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for all names. A name that starts (ends) with a letter of a script that
+    separates words must not have a letter of such a script before (after) it; a letter of
+    Han, Kana, Thai... needs no boundary, since these scripts run words together."""
+    words = sorted(targets)
+    trie = _trie_regex(words)
+    if not any(is_unspaced(w[0]) or is_unspaced(w[-1]) for w in words):
+        return re.compile(r"(?<!" + SPACED_WORD + r")" + trie + r"(?!" + SPACED_WORD + r")")
+    before = r"(?:(?<!" + SPACED_WORD + r")|(?=" + UNSPACED + r"))"
+    after = r"(?:(?<=" + UNSPACED + r")|(?!" + SPACED_WORD + r"))"
+    return re.compile(before + trie + after)
 
 
 Trie = dict[str, "Trie"]
@@ -375,9 +450,23 @@ def _trie_regex(words: Sequence[str]) -> str:
     return "(?:" + emit(trie) + ")"
 
 
-def resolve(text: Text, names: Mapping[str, str], matcher: Matcher | None = None) -> Text:
+def resolve(
+    text: Text,
+    names: Mapping[str, str],
+    matcher: Matcher | None = None,
+    language_tag: str = PAGE_LANGUAGE,
+    inflect: bool = True,
+) -> Text:
     """Give ``[[id]]`` mentions the record's name as their text, and, with a matcher,
-    turn every unambiguous name or alias in paragraph text into a mention."""
+    turn every unambiguous name or alias in paragraph text into a mention.
+
+    ``language_tag`` is the text's language: it decides which forms of the names are
+    mentions too (see :meth:`Matcher.for_text`; none when ``inflect`` is false) and is kept
+    on the result, whose rendering marks every block with it."""
+    lang = language(language_tag)
+    if matcher is not None and matcher.pattern is not None:
+        body = "".join(s.raw for b in text.blocks if b.kind == "paragraph" for s in b.segments)
+        matcher = matcher.for_text(lang, inflect, body)
     blocks = []
     for block in text.blocks:
         link_names = matcher is not None and matcher.pattern is not None and block.kind == "paragraph"
@@ -391,7 +480,7 @@ def resolve(text: Text, names: Mapping[str, str], matcher: Matcher | None = None
             else:
                 segments.append(seg)
         blocks.append(replace(block, segments=tuple(segments)))
-    return Text(tuple(blocks))
+    return Text(tuple(blocks), lang.tag)
 
 
 def _link_names(seg: Segment, matcher: Matcher) -> list[Segment]:
@@ -400,13 +489,19 @@ def _link_names(seg: Segment, matcher: Matcher) -> list[Segment]:
     pos = 0
     raw = seg.raw
     for m in matcher.pattern.finditer(raw):
-        ids = matcher.targets.get(" ".join(m.group(0).split()), ())
+        key = " ".join(m.group(0).split())
+        ids = matcher.targets.get(key, ())
         if len(ids) != 1:
             continue  # ambiguous: left as text, reported where the alias is declared
         if m.start() > pos:
             chunk = raw[pos : m.start()]
             out.append(Segment("text", chunk, plain_of(chunk), "", False, seg.line, seg.column))
-        out.append(Segment("mention", m.group(0), plain_of(m.group(0)), ids[0], False, seg.line, seg.column))
+        form_of, via = matcher.forms.get(key, ("", ""))
+        out.append(
+            Segment(
+                "mention", m.group(0), plain_of(m.group(0)), ids[0], False, seg.line, seg.column, form_of, via
+            )
+        )
         pos = m.end()
     if pos == 0:
         return [seg]
@@ -516,8 +611,11 @@ def render(
 ) -> str:
     """The body as safe Markdown: mentions linked through ``link`` (a record id → a link
     destination, or ``None`` to show the text only), ``marks`` (block number → plain
-    offset ranges) highlighted, each paragraph given its ``p-N`` anchor."""
+    offset ranges) highlighted, each paragraph given its ``p-N`` anchor. A text in another
+    language than the page's has each paragraph and heading marked with it (``lang``, and
+    ``dir="rtl"`` for a right-to-left script)."""
     out: list[str] = []
+    marked = language(text.language).attributes if text.language != PAGE_LANGUAGE else ""
     for block in text.blocks:
         if block.kind == "code":
             out.append(
@@ -530,13 +628,14 @@ def render(
         spans = sorted((marks or {}).get(block.number, ()))
         # a "!" of the text right before a link would turn it into an image
         body = _BANG_BEFORE_LINK_RE.sub(r"\\![", _render_segments(block.segments, link, spans))
-        anchor = f" {{ #{block.anchor} }}" if anchors and block.anchor else ""
+        attributes = " ".join(filter(None, (f"#{block.anchor}" if anchors and block.anchor else "", marked)))
         if block.kind == "heading":
             level = min(6, block.level + heading_shift)
-            out.append("#" * level + " " + " ".join(body.split("\n")) + anchor)
+            shown = "#" * level + " " + " ".join(body.split("\n"))
+            out.append(shown + (f" {{ {attributes} }}" if attributes else ""))
         else:
             body = re.sub(r"^(\s*)#", r"\1\\#", body, flags=re.MULTILINE)
-            out.append(body + (f"\n{{ #{block.anchor} }}" if anchors and block.anchor else ""))
+            out.append(body + (f"\n{{ {attributes} }}" if attributes else ""))
     return "\n\n".join(out) + "\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from generator.languages import PAGE_LANGUAGE, Language, language
 from generator.reading import Document, Location
 from generator.schema import (
     Country,
@@ -72,6 +73,17 @@ class Record:
         if isinstance(front, Organization) and front.short:
             names.append(front.short)
         return tuple(dict.fromkeys(names))
+
+    @functools.cached_property  # records are frozen: computed once
+    def language(self) -> Language:
+        """The language of its text: a source's ``language``; the site's for other records."""
+        front = self.front
+        return language(front.language if isinstance(front, Source) else PAGE_LANGUAGE)
+
+    @property
+    def inflects(self) -> bool:
+        """Whether its names (or, for a source, the names in its text) match in declined forms."""
+        return self.front.inflect
 
     @functools.cached_property  # records are frozen: computed once
     def page(self) -> str:

@@ -1,4 +1,4 @@
-"""The declared schema of every kind of record (corpus format v1).
+"""The declared schema of every kind of record (corpus format v1.1).
 
 Each kind's front matter is a pydantic model: unknown fields, wrong types,
 missing fields and malformed values are turned into located problems by
@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from generator.dates import PartialDate
+from generator.languages import check_tag
 from generator.problems import Problem, error, suggestion
 from generator.reading import Document
 
@@ -55,7 +56,6 @@ def _participants(value: Any) -> Any:
 
 
 _WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
-_BCP47_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def _wikidata(value: Any) -> str:
@@ -77,17 +77,8 @@ def _url(value: Any) -> str:
 
 
 def _language(value: Any) -> str:
-    if not isinstance(value, str) or not _BCP47_RE.match(value.strip()):
-        raise ValueError(f"{value!r} is not a BCP 47 language tag such as en, ru or zh-Hans")
-    primary = value.strip().split("-")[0].lower()
-    found = (
-        pycountry.languages.get(alpha_2=primary)
-        if len(primary) == 2
-        else pycountry.languages.get(alpha_3=primary)
-    )
-    if found is None:
-        raise ValueError(f"'{value}' does not start with a known language code such as en, ru, fa or zh")
-    return value.strip()
+    # langcodes knows every registered subtag and language names ("persian" -> fa)
+    return check_tag(value)
 
 
 def _iso(value: Any) -> str:
@@ -171,6 +162,7 @@ class Entity(_Model):
     aliases: Annotated[tuple[Text, ...], BeforeValidator(_one_or_many)] = ()
     summary: Text | None = None
     wikidata: WikidataId | None = None
+    inflect: StrictBool = True  # false: names match only as written, never declined (v1.1)
 
     @field_validator("summary")
     @classmethod
@@ -220,6 +212,7 @@ class Event(_Model):
     aliases: Annotated[tuple[Text, ...], BeforeValidator(_one_or_many)] = ()
     summary: Text | None = None
     wikidata: WikidataId | None = None
+    inflect: StrictBool = True  # false: names match only as written, never declined (v1.1)
     date: Date | None = None
     start: Date | None = None
     end: Date | None = None
@@ -269,6 +262,8 @@ class Source(_Model):
     topics: RefList = ()
     quotes: tuple[Quote, ...] = ()
     autolink: StrictBool = True
+    translation_of: Ref | None = None  # the source this text translates (v1.1)
+    inflect: StrictBool = True  # false: no declined forms of names in this text (v1.1)
 
     @property
     def name(self) -> str:
