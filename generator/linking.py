@@ -162,7 +162,8 @@ def _cycles(records: Mapping[str, Record], kind: str, fld: str) -> list[Problem]
 
 
 def build_matcher(records: Mapping[str, Record]) -> Matcher:
-    return Matcher.build({r.id: r.aliases for r in records.values() if r.kind not in ("sources",)})
+    named = [r for r in records.values() if r.kind not in ("sources",)]
+    return Matcher.build({r.id: r.aliases for r in named}, fixed=[r.id for r in named if not r.inflects])
 
 
 def ambiguity_warnings(records: Mapping[str, Record], matcher: Matcher) -> list[Problem]:
@@ -225,7 +226,9 @@ def _linked_text(
     record: Record, names: Mapping[str, str], matcher: Matcher | None, cache: BuildCache | None
 ) -> Text:
     if cache is None:
-        return resolve(parse(record.body, record.body_line), names, matcher)
+        return resolve(
+            parse(record.body, record.body_line), names, matcher, record.language.tag, record.inflects
+        )
     parse_key = (record.body, record.body_line)
     parsed = cache.parsed.get(parse_key)
     if parsed is None:
@@ -236,7 +239,7 @@ def _linked_text(
     if hit is not None and hit[0] == key:
         return hit[1]
     cache.stats.texts_linked += 1
-    text = resolve(parsed, names, matcher)
+    text = resolve(parsed, names, matcher, record.language.tag, record.inflects)
     cache.resolved[record.id] = (key, text)
     return text
 
