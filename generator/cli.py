@@ -1,4 +1,4 @@
-"""The command line: ``python -m generator check | build``.
+"""The command line: ``python -m generator check | build | watch | search | …``.
 
 Exit codes: 0 when the corpus is fine, 1 when it has errors (or warnings, with
 ``--strict``), 2 when the command itself is misused.
@@ -7,6 +7,7 @@ Exit codes: 0 when the corpus is fine, 1 when it has errors (or warnings, with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -15,11 +16,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator.authoring import AuthoringError, new_record, stats
-from generator.docs_project import ProjectConfig, ProjectError, project_files, read_config
+from generator.docs_project import OUTPUT_MARK, ProjectConfig, ProjectError, project_files, read_config
 from generator.problems import Problem, Severity, to_json
 from generator.site import SiteInfo, check, generate
 
-OUTPUT_MARK = ".generated-by-corpus-generator"
 DEFAULT_PROJECT = ProjectConfig({"site_name": "Knowledge site", "theme": {"name": "material"}}, None, None)
 
 EPILOG = """\
@@ -32,6 +32,8 @@ examples:
   python -m generator check
   python -m generator check --format json --strict
   python -m generator build --out /tmp/site-project
+  python -m generator watch --out /tmp/site-project
+  python -m generator search /tmp/site-project/site
 """
 
 
@@ -81,6 +83,43 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("mkdocs.yml"),
         help="the project's MkDocs config (default: mkdocs.yml)",
     )
+
+    p_watch = sub.add_parser(
+        "watch",
+        help="keep a standalone docs project in a folder up to date as content/ and templates/ change",
+        description="Write the project as `build --out` does, then watch content/ and templates/: after "
+        "each save only the files whose bytes changed are written (atomically), the pages that went "
+        "away are removed, and a broken file keeps the last good pages while its problems are printed. "
+        "Run a builder's own live server in OUT beside it, e.g. `zensical serve`.",
+        epilog="examples:\n  python -m generator watch --out /tmp/site-project\n"
+        "  (cd /tmp/site-project && zensical serve)\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    common(p_watch)
+    p_watch.add_argument(
+        "--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)"
+    )
+    p_watch.add_argument("--out", type=Path, required=True, help="folder of the docs project")
+    p_watch.add_argument(
+        "--config",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        help="the project's MkDocs config (default: mkdocs.yml)",
+    )
+    p_watch.add_argument(
+        "--interval", type=float, default=0.3, help="seconds between polls of the folders (default: 0.3)"
+    )
+
+    p_search = sub.add_parser(
+        "search",
+        help="index a built site (by MkDocs, ProperDocs or Zensical) with Pagefind into SITE/pagefind/",
+        description="Run Pagefind over the HTML of a site that any builder made, with the same selection "
+        "of pages and of each page's article as `search: pagefind` under MkDocs.",
+        epilog="examples:\n  (cd /tmp/site-project && zensical build) && python -m generator search "
+        "/tmp/site-project/site\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p_search.add_argument("site", type=Path, help="the built site's folder (holding index.html)")
 
     p_new = sub.add_parser(
         "new",
@@ -206,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return bench.main(argv[1:])
     args = _parser().parse_args(argv)
+    if args.command == "search":
+        return _search(args.site)
     if not args.content.is_dir():
         print(f"{args.content}: no such folder (give the corpus with --content)", file=sys.stderr)
         return 2
@@ -244,6 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProjectError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "watch":
+        return _watch(args, project, shown_base)
     site = SiteInfo(project.site_name, project.site_url)
     result = generate(args.content, args.templates, shown_base, site=site)
     _report(list(result.problems), args.format)
@@ -259,6 +302,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"wrote {len(result.pages)} pages and {len(result.files)} data files to {args.out / 'docs'}, "
             f"and {args.out / 'mkdocs.yml'}"
         )
+    return 0
+
+
+def _search(site: Path) -> int:
+    """``search SITE``: Pagefind over a built site, whichever builder made it."""
+    from generator.search import PagefindError, index_built_site
+
+    try:
+        run = index_built_site(site)
+    except PagefindError as exc:
+        print(f"{site}: {exc}", file=sys.stderr)
+        return 2 if not (site / "index.html").is_file() else 1
+    print(f"Pagefind indexed {run.pages} page(s) of {site} in {run.seconds:.2f}s into {run.bundle}")
+    return 0
+
+
+def _watch(args: argparse.Namespace, project: ProjectConfig, shown_base: Path) -> int:
+    """``watch --out DIR``: see :mod:`generator.watch`."""
+    from generator.watch import ProjectWatch, WatchError
+
+    try:
+        watch = ProjectWatch(args.content, args.templates, args.out, project, shown_base)
+    except WatchError as exc:
+        print(f"{args.out}: {exc}", file=sys.stderr)
+        return 2
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the loop, as it ends a builder's serve
+        watch.run(interval=args.interval)
     return 0
 
 

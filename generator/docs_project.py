@@ -22,6 +22,8 @@ from typing import Any
 import yaml
 
 PLUGIN = "corpus"
+# Marks a folder written by `build --out` or `watch --out`: only such a folder is replaced.
+OUTPUT_MARK = ".generated-by-corpus-generator"
 
 
 class ProjectError(Exception):

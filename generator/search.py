@@ -169,3 +169,14 @@ def _stage(site: Path, pages: Path) -> None:
             os.link(path, target)
         except OSError:
             shutil.copyfile(path, target)
+
+
+def index_built_site(site: Path) -> PagefindRun:
+    """:func:`run_pagefind` over a site any builder made (MkDocs, ProperDocs, Zensical):
+    ``python -m generator search SITE``. Refuses a folder that holds no built site, since
+    Pagefind would otherwise write an empty index there."""
+    if not (site / "index.html").is_file():
+        raise PagefindError("no index.html here: give the folder a builder wrote (e.g. site/)")
+    if not any(indexed(path.relative_to(site).as_posix()) for path in site.rglob("*.html")):
+        raise PagefindError("none of its pages is one the site indexes")
+    return run_pagefind(site)
