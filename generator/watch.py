@@ -201,14 +201,15 @@ class ProjectWatch:
         stream = report or sys.stderr
         stop = stop or threading.Event()
         changes: queue.SimpleQueue[Path] = queue.SimpleQueue()
-        self._report(self.update(), stream, first=True)
         observer = PollingObserver(timeout=interval)
         handler = _Changes(changes)
         for folder in (self.content, self.templates):
             if folder.is_dir():
                 observer.schedule(handler, str(folder), recursive=True)
+        # watching starts before the first update, so a save made during it is not missed
         observer.start()
         try:
+            self._report(self.update(), stream, first=True)
             while not stop.is_set():
                 try:
                     first = changes.get(timeout=0.2)
