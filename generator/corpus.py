@@ -6,6 +6,7 @@ never loop over the corpus themselves.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -19,6 +20,7 @@ from generator.quotes import Found
 from generator.records import KIND_ORDER as KIND_ORDER
 from generator.records import Record
 from generator.schema import Event, Member, Organization, Person, Place, Quote, Role, Source
+from generator.translations import translations_by_original
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,11 @@ class Corpus:
         front = self.records[event_id].front
         assert isinstance(front, Event)
         return front
+
+    @functools.cached_property
+    def translations(self) -> Mapping[str, tuple[str, ...]]:
+        """Each source that has translations → their ids (``translation_of``), by language."""
+        return translations_by_original(self.records)
 
 
 class _NotRead(tuple[QuoteRef, ...]):

@@ -11,7 +11,9 @@ import datetime as dt
 import heapq
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
+from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from generator.corpus import Corpus, kept
@@ -119,6 +121,18 @@ def _name_of(corpus: Corpus, value: str | None) -> str | None:
     return corpus.records[value].name if value in corpus.records else value
 
 
+class _TitleLanguage(BaseEntryExtension):  # type: ignore[misc]
+    """Marks an entry's title with the language of its text (``xml:lang``, RFC 4287 §2):
+    the feed is in English, a Persian source's title is not."""
+
+    tag = ""
+
+    def extend_atom(self, entry: Any) -> Any:
+        for title in entry.iter("title", "{http://www.w3.org/2005/Atom}title"):
+            title.set("{http://www.w3.org/XML/1998/namespace}lang", self.tag)
+        return entry
+
+
 def _atom(
     corpus: Corpus,
     site_name: str,
@@ -147,6 +161,9 @@ def _atom(
         fe = fg.add_entry(order="append")
         fe.id(links.entry_id(record))
         fe.title(_xml_text(record.name))
+        if record.language.foreign:  # a source's title in its own language: xml:lang on it
+            fe.register_extension("language", _TitleLanguage)
+            fe.language.tag = record.language.tag
         fe.link(href=links.href(page_url(record)), rel="alternate", type="text/html")
         when = _moment(_date_of(record))
         fe.updated(when)  # feedgen's default is now

@@ -48,6 +48,8 @@ def page_url(record: Record) -> str:
 def record_entry(record: Record) -> dict[str, Any]:
     fields = _plain(record.front)
     fields.pop("quotes", None)  # quotes are listed on their own, with where they stand
+    if fields.get("inflect") is True:
+        del fields["inflect"]  # the default (v1.1): shown only where a record or text turns it off
     return {
         "kind": record.kind,
         "id": record.id,
@@ -111,6 +113,8 @@ def relations(corpus: Corpus) -> list[dict[str, Any]]:
         elif isinstance(front, Source):
             for event in front.reports:
                 add("reports", record.id, event, date=_date(front.published))
+            if front.translation_of:
+                add("translation_of", record.id, front.translation_of, language=front.language)
             for topic in front.topics:
                 add("about", record.id, topic)
     # By type and ends; the same relation twice (other dates or roles) by its JSON text.
@@ -384,12 +388,14 @@ _RELATION = {
                 "held_at",
                 "about",
                 "reports",
+                "translation_of",
             ]
         },
         "from": _ID,
         "to": _ID,
         "role": {"type": "string"},
         "title": {"type": "string"},
+        "language": {"type": "string"},
         "since": _DATED,
         "until": _DATED,
         "date": _DATED,

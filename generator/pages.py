@@ -40,6 +40,7 @@ class MentionGroup:
 
     source: str
     backlinks: tuple[Backlink, ...]
+    translation_of: str = ""  # the source of the group right before, which this text translates
 
 
 ENTITY_TEMPLATE = "entity.md.j2"
@@ -389,11 +390,24 @@ def _mentions_in_others(corpus: Corpus, record: Record) -> list[Backlink]:
     return [b for run in reversed(runs) for b in run]
 
 
-def _grouped(backlinks: list[Backlink]) -> list[MentionGroup]:
+def _grouped(backlinks: list[Backlink], corpus: Corpus | None = None) -> list[MentionGroup]:
     groups: dict[str, list[Backlink]] = {}
     for b in backlinks:
         groups.setdefault(b.source, []).append(b)
-    return [MentionGroup(source, tuple(bs)) for source, bs in groups.items()]
+    made = [MentionGroup(source, tuple(bs)) for source, bs in groups.items()]
+    if corpus is None or not corpus.translations:
+        return made
+    # a text and its translations together: each translation right after its original
+    originals = {t: o for o, ts in corpus.translations.items() for t in ts if o in groups}
+    together: list[MentionGroup] = []
+    for group in made:
+        if group.source in originals:
+            continue
+        together.append(group)
+        for t in corpus.translations.get(group.source, ()):
+            if t in groups:
+                together.append(MentionGroup(t, tuple(groups[t]), group.source))
+    return together
 
 
 def _mention_page_paths(record: Record, count: int) -> list[str]:
@@ -415,7 +429,7 @@ def mention_pages(corpus: Corpus, record: Record) -> list[PageSpec]:
             "mention_count": len(backlinks),
             "first": first + 1,
             "last": first + len(chunk),
-            "mention_groups": _grouped(chunk),
+            "mention_groups": _grouped(chunk, corpus),
         }
         title = f"Mentions of {record.name} ({number}/{len(paths)})"
         specs.append(PageSpec(path, "mentions.md.j2", title, context))
@@ -448,7 +462,7 @@ def record_page(
     context: dict[str, Any] = {
         "record": record,
         "front": record.front,
-        "mention_groups": _grouped(backlinks[:BACKLINKS_SHOWN]),
+        "mention_groups": _grouped(backlinks[:BACKLINKS_SHOWN], corpus),
         "mention_count": len(backlinks),
         "mentions_hidden": max(0, len(backlinks) - BACKLINKS_SHOWN),
         "mention_pages": _mention_page_paths(record, len(backlinks)),
@@ -522,5 +536,6 @@ def record_page(
         context.update(
             mentioned=[(k, by_kind[k]) for k in KIND_ORDER if k in by_kind],
             source_quotes=list(corpus.quotes_in.get(record.id, ())),
+            translations=corpus.translations.get(record.id, ()),
         )
     return PageSpec(record.page, template, record.name, context)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import corpus as corpus_mod
-from generator import feeds, linking, opendata
+from generator import feeds, linking, opendata, translations
 from generator.corpus import Corpus
 from generator.corpus_warnings import corpus_warnings
 from generator.incremental import BuildCache, FileEntry
@@ -121,6 +121,8 @@ def link(
     problems = linking.check_references(records, known_broken)
     matcher = linking.build_matcher(records)
     problems.extend(linking.ambiguity_warnings(records, matcher))
+    problems.extend(translations.translation_problems(records, known_broken))  # texts in other languages
+    problems.extend(translations.script_warnings(records))
     texts, found = linking.link_texts(records, matcher, known_broken, cache)
     problems.extend(found)
     quotes, found = linking.locate_quotes(records, texts, cache)

@@ -264,7 +264,9 @@ def _source(corpus: Corpus, urls: _Urls, record: Record, front: Source) -> Json:
     return {
         "headline": front.title,
         "datePublished": front.published.iso(),
-        "inLanguage": front.language,
+        "inLanguage": front.language,  # a BCP 47 tag, as schema.org asks
+        "translationOfWork": _refs(corpus, urls, (front.translation_of,)) if front.translation_of else None,
+        "workTranslation": _refs(corpus, urls, corpus.translations.get(record.id, ())),
         "publisher": publisher,
         "author": author,
         "copyrightNotice": front.rights,
