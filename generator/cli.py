@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common(p_check)
+    p_check.add_argument(
+        "--forms",
+        action="store_true",
+        help="also list the names linked only in a declined or prefixed form (Russian, Arabic...), to review",
+    )
     p_build = sub.add_parser(
         "build",
         help="write the site as a standalone docs project (docs/ + mkdocs.yml) to a folder",
@@ -273,6 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         corpus, problems = check(args.content, shown_base)
         _report(problems, args.format)
+        if args.forms and corpus is not None:
+            from generator.translations import matched_forms
+
+            print("\n".join(matched_forms(corpus.records, corpus.texts)) or "no name matched only in another form")
         if args.format == "text" and not _failed(problems, args.strict) and corpus is not None:
             counts: dict[str, int] = {}
             for record in corpus.records.values():

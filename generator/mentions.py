@@ -497,11 +497,9 @@ def _link_names(seg: Segment, matcher: Matcher) -> list[Segment]:
             chunk = raw[pos : m.start()]
             out.append(Segment("text", chunk, plain_of(chunk), "", False, seg.line, seg.column))
         form_of, via = matcher.forms.get(key, ("", ""))
-        out.append(
-            Segment(
-                "mention", m.group(0), plain_of(m.group(0)), ids[0], False, seg.line, seg.column, form_of, via
-            )
-        )
+        line, column = _position(seg, m.start())
+        shown = m.group(0)
+        out.append(Segment("mention", shown, plain_of(shown), ids[0], False, line, column, form_of, via))
         pos = m.end()
     if pos == 0:
         return [seg]
@@ -509,6 +507,14 @@ def _link_names(seg: Segment, matcher: Matcher) -> list[Segment]:
         chunk = raw[pos:]
         out.append(Segment("text", chunk, plain_of(chunk), "", False, seg.line, seg.column))
     return out
+
+
+def _position(seg: Segment, offset: int) -> tuple[int, int]:
+    """The line and column in the file of an offset in a segment's raw text."""
+    breaks = seg.raw.count("\n", 0, offset)
+    if not breaks:
+        return seg.line, seg.column + offset
+    return seg.line + breaks, offset - seg.raw.rfind("\n", 0, offset)
 
 
 # --- sentences -----------------------------------------------------------------------------

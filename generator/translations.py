@@ -1,11 +1,13 @@
 """Sources that translate other sources (``translation_of``), and what the corpus checks of
-texts in other languages: the translation relation, and names written in scripts no text uses."""
+texts in other languages: the translation relation, names written in scripts no text uses,
+and the mentions that matched a name only in a declined or prefixed form."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from generator.languages import SCRIPT_NAMES, scripts_of, text_has_script
+from generator.mentions import Text
 from generator.problems import Problem, error, suggestion, warning
 from generator.records import Record
 from generator.schema import Source
@@ -125,3 +127,35 @@ def script_warnings(records: Mapping[str, Record]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def matched_forms(records: Mapping[str, Record], texts: Mapping[str, Text]) -> list[str]:
+    """Every auto-linked mention that is not a name as written but a declined or prefixed
+    form of one, as ``path:line:col: note: …`` lines, for an author to review
+    (``python -m generator check --forms``)."""
+    lines = []
+    for record_id, text in texts.items():
+        record = records.get(record_id)
+        if record is None:
+            continue
+        for _block, seg, _offset in text.mentions():
+            if seg.via:
+                how = FORM_KINDS.get(seg.via, seg.via)
+                lines.append(
+                    (
+                        record.path,
+                        seg.line,
+                        seg.column,
+                        f"'{seg.plain}' links {seg.target} as {how} of '{seg.form_of}' "
+                        f"({record.language.name} text; 'inflect: false' on the record or the text "
+                        "turns this off)",
+                    )
+                )
+    return [f"{path}:{line}:{column}: note: {message}" for path, line, column, message in sorted(lines)]
+
+
+FORM_KINDS = {
+    "declined": "a declined form",
+    "stem": "a form with the same Snowball stem",
+    "prefix": "a prefixed form",
+}
