@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also list the names linked only in a declined or prefixed form (Russian, Arabic...), to review",
     )
+    p_check.add_argument(
+        "--forms",
+        action="store_true",
+        help="also list the names linked only in a declined or prefixed form (Russian, Arabic...), to review",
+    )
     p_build = sub.add_parser(
         "build",
         help="write the site as a standalone docs project (docs/ + mkdocs.yml) to a folder",
@@ -278,6 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         corpus, problems = check(args.content, shown_base)
         _report(problems, args.format)
+        if args.forms and corpus is not None:
+            from generator.translations import matched_forms
+
+            forms = matched_forms(corpus.records, corpus.texts)
+            print("\n".join(forms) if forms else "no name matched only in another form")
         if args.forms and corpus is not None:
             from generator.translations import matched_forms
 
