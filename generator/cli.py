@@ -66,11 +66,6 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also list the names linked only in a declined or prefixed form (Russian, Arabic...), to review",
     )
-    p_check.add_argument(
-        "--forms",
-        action="store_true",
-        help="also list the names linked only in a declined or prefixed form (Russian, Arabic...), to review",
-    )
     p_build = sub.add_parser(
         "build",
         help="write the site as a standalone docs project (docs/ + mkdocs.yml) to a folder",
@@ -288,10 +283,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             forms = matched_forms(corpus.records, corpus.texts)
             print("\n".join(forms) if forms else "no name matched only in another form")
-        if args.forms and corpus is not None:
-            from generator.translations import matched_forms
-
-            print("\n".join(matched_forms(corpus.records, corpus.texts)) or "no name matched only in another form")
         if args.format == "text" and not _failed(problems, args.strict) and corpus is not None:
             counts: dict[str, int] = {}
             for record in corpus.records.values():
