@@ -486,9 +486,17 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument(
         "--serve", action="store_true", help="also time an edit under mkdocs serve, plain and --dirty"
     )
+    parser.add_argument(
+        "--builders",
+        action="store_true",
+        help="build each corpus with MkDocs, ProperDocs and Zensical in one run (full-build times, "
+        "Zensical's search.json); with --serve, also time an edit under generator watch + zensical serve",
+    )
     args = parser.parse_args(list(argv))
     work = args.work or Path(tempfile.mkdtemp(prefix="corpus-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.builders:
+        return run_builders(args, work)
     rows = []
     if args.corpus:
         print(f"{args.corpus}:", flush=True)
@@ -501,6 +509,210 @@ def main(argv: Sequence[str]) -> int:
     print()
     print(result)
     print(f"(corpora and sites in {work}; peak memory is the generating process's maximum resident size)")
+    if args.table:
+        args.table.write_text(result, encoding="utf-8")
+    return 0
+
+
+# -- the same corpus on MkDocs, ProperDocs and Zensical: `bench --builders` -------------------
+
+BUILDERS = ("mkdocs", "properdocs", "zensical")
+
+
+def builder_command(name: str) -> list[str]:
+    """How to run a builder: MkDocs through this Python; ProperDocs and Zensical (the test
+    extras) by their scripts in the same environment, else on PATH."""
+    if name == "mkdocs":
+        return [sys.executable, "-m", "mkdocs"]
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.is_file() else shutil.which(name)
+    if found is None:
+        raise SystemExit(f"{name} is not installed: pip install -e '.[test]'")
+    return [found]
+
+
+def _project_config(folder: Path, content: Path) -> Path:
+    """The project's own mkdocs.yml, as it is, with its folders made absolute and the corpus
+    plugin pointed at ``content``: what ``mkdocs build`` and ``properdocs build`` run."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(ROOT / config["docs_dir"])
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "corpus" in plugin:
+            plugin["corpus"].update(content=str(content), templates=str(ROOT / "templates"))
+    path = folder / "mkdocs-builders.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _run_timed(command: Sequence[str], cwd: Path, what: str) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(list(command), cwd=cwd, capture_output=True, text=True, env=ENV, timeout=7200)
+    if result.returncode != 0:
+        raise SystemExit(f"{what} failed:\n{(result.stdout + result.stderr)[-3000:]}")
+    return time.perf_counter() - started
+
+
+def _gzip_size(path: Path) -> int:
+    import gzip
+
+    return len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+
+
+def builder_figures(folder: Path, content: Path, n: int, watch: bool) -> dict[str, float]:
+    """One corpus built by the three builders, one after the other in this run.
+
+    MkDocs and ProperDocs run the project's own config (the corpus plugin generates the pages;
+    with ``search: auto`` it also indexes with Pagefind from 100 sources on). Zensical has no
+    plugins: ``python -m generator build --out`` writes the standalone project, then
+    ``zensical build`` builds it with Zensical's own search (one ``search.json``)."""
+    config = _project_config(folder, content)
+    row: dict[str, float] = {"sources": n}
+    for name in ("mkdocs", "properdocs"):
+        site = folder / f"site-{name}"
+        command = [*builder_command(name), "build", "-q", "-f", str(config), "-d", str(site)]
+        row[f"{name}_s"] = _run_timed(command, folder, f"{name} build")
+        print(f"  {name} build (the corpus plugin): {row[f'{name}_s']:.1f}s", flush=True)
+    row["pages"] = sum(1 for _ in (folder / "site-mkdocs").rglob("*.html"))
+    project = folder / "project"
+    generate_command = [sys.executable, "-m", "generator", "build", "--content", str(content)]
+    generate_command += ["--templates", str(ROOT / "templates"), "--config", str(ROOT / "mkdocs.yml")]
+    generate_command += ["--out", str(project)]
+    row["zensical_generate_s"] = _run_timed(generate_command, ROOT, "generator build")
+    zensical = [*builder_command("zensical"), "build", "--clean"]
+    row["zensical_build_s"] = _run_timed(zensical, project, "zensical build")
+    row["zensical_s"] = row["zensical_generate_s"] + row["zensical_build_s"]
+    print(
+        f"  zensical: generator build --out {row['zensical_generate_s']:.1f}s + zensical build "
+        f"{row['zensical_build_s']:.1f}s = {row['zensical_s']:.1f}s",
+        flush=True,
+    )
+    index = project / "site" / "search.json"
+    if index.is_file():
+        row["zensical_search_kb"] = index.stat().st_size / 1024
+        row["zensical_search_gzip_kb"] = _gzip_size(index) / 1024
+        print(
+            f"  zensical search: every query downloads search.json, {row['zensical_search_kb']:,.0f} KB "
+            f"({row['zensical_search_gzip_kb']:,.0f} KB gzipped)",
+            flush=True,
+        )
+    if watch:
+        latencies = watch_latency(content, project)
+        row["watch_s"] = max(latencies)
+        print("  watch + zensical serve: edit shown after " + ", ".join(f"{x:.2f}s" for x in latencies))
+    return row
+
+
+def _edit_point(content: Path) -> tuple[Path, str, list[str]]:
+    """Where an edit goes, chosen as for ``mkdocs serve`` (:func:`_serve_latency`): the newest
+    source, after its first mention of a record outside its quotes. Returns the file, the
+    mention's raw text and the two page paths that must show the edit (the source's, the
+    record's)."""
+    from generator.site import check
+
+    corpus, _ = check(content, content.parent)
+    assert corpus is not None
+    source = next(r for r in reversed(corpus.of_kind("sources")) if corpus.texts.get(r.id))
+    quoted = [q.text for q in getattr(source.front, "quotes", ())]
+    shown, mentioned = next(
+        (seg.raw, seg.target)
+        for _b, seg, _o in corpus.texts[source.id].mentions()
+        if corpus.records[seg.target].kind != "sources" and not any(seg.plain in q for q in quoted)
+    )
+    target = corpus.records[mentioned]
+    path = Path(source.path) if Path(source.path).is_absolute() else content.parent / source.path
+    return path, shown, [f"/{source.kind}/{source.id}/", f"/{target.kind}/{target.id}/"]
+
+
+def watch_latency(content: Path, project: Path, edits: int = 3) -> list[float]:
+    """Seconds from saving a source until ``zensical serve``, fed by ``python -m generator
+    watch``, serves the edit on the source's page and on a record's page it mentions."""
+    path, shown, pages = _edit_point(content)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = project.parent / "watch.log"
+    watch = [sys.executable, "-m", "generator", "watch", "--content", str(content), "--out", str(project)]
+    watch += ["--templates", str(ROOT / "templates"), "--config", str(ROOT / "mkdocs.yml")]
+    latencies: list[float] = []
+    with log.open("w") as out:
+        loop = subprocess.Popen(watch, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=ENV)
+        server = None
+        try:
+            deadline = time.monotonic() + 3600
+            while "first update" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            serve = [*builder_command("zensical"), "serve", "-a", f"127.0.0.1:{port}"]
+            server = subprocess.Popen(serve, cwd=project, stdout=out, stderr=subprocess.STDOUT)
+            while not _fetch(base + pages[0]) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            original = path.read_text(encoding="utf-8")
+            for i in range(edits):
+                word = f"benchmarkedit{i}x{int(time.time())}"
+                path.write_text(original.replace(shown, f"{shown} {word}", 1), encoding="utf-8")
+                started = time.monotonic()
+                while time.monotonic() - started < 600 and not all(word in _fetch(base + p) for p in pages):
+                    time.sleep(0.05)
+                latencies.append(time.monotonic() - started)
+                time.sleep(1)
+            path.write_text(original, encoding="utf-8")
+        finally:
+            for process in (server, loop):
+                if process is not None:
+                    process.send_signal(signal.SIGINT)
+                    try:
+                        process.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+    return latencies
+
+
+def builders_table(rows: list[dict[str, float]]) -> str:
+    head = (
+        "| sources | pages | MkDocs 1.6 + Material | ProperDocs 1.6.7 + Material "
+        "| Zensical 0.0.73 (generator build + zensical build) | Zensical search.json per query (raw / gzip) "
+        "| watch + zensical serve: edit shown |"
+    )
+    lines = [head, "|" + "---:|" * 7]
+    for r in rows:
+        search = (
+            f"{r['zensical_search_kb']:,.0f} / {r['zensical_search_gzip_kb']:,.0f} KB"
+            if "zensical_search_kb" in r
+            else "–"
+        )
+        watch = f"{r['watch_s']:.1f} s" if "watch_s" in r else "–"
+        lines.append(
+            f"| {int(r['sources']):,} | {int(r['pages']):,} | {r['mkdocs_s']:.1f} s "
+            f"| {r['properdocs_s']:.1f} s "
+            f"| {r['zensical_s']:.1f} s ({r['zensical_generate_s']:.1f} + {r['zensical_build_s']:.1f}) "
+            f"| {search} | {watch} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_builders(args: argparse.Namespace, work: Path) -> int:
+    """``bench --builders``: :func:`builder_figures` per size (or for ``--corpus``), as a table."""
+    from generator.synthetic import write_corpus
+
+    rows = []
+    if args.corpus:
+        folder = work / f"builders-{args.corpus.resolve().name}"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(args.corpus, folder / "content")
+        print(f"{args.corpus} on {', '.join(BUILDERS)}:", flush=True)
+        sources = sum(1 for _ in (folder / "content" / "sources").rglob("*.md"))
+        rows.append(builder_figures(folder, folder / "content", sources, args.serve))
+    else:
+        for n in (int(x) for x in args.sizes.split(",")):
+            folder = work / f"n{n}"
+            if not (folder / ".complete").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                write_corpus(folder / "content", n)
+                (folder / ".complete").write_text("")
+            print(f"{n} sources on {', '.join(BUILDERS)}:", flush=True)
+            rows.append(builder_figures(folder, folder / "content", n, args.serve))
+    result = builders_table(rows)
+    print()
+    print(result)
     if args.table:
         args.table.write_text(result, encoding="utf-8")
     return 0
