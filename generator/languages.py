@@ -131,6 +131,14 @@ def scripts_of(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def text_has_script(text: str, script: str) -> bool:
+    """Whether ``text`` holds a letter of ``script`` (a code :func:`scripts_of` gives)."""
+    for code, pattern in _SCRIPT_RES:
+        if code == script:
+            return pattern.search(text) is not None
+    return False
+
+
 def is_unspaced(ch: str) -> bool:
     """Whether a character belongs to a script that does not separate words."""
     return bool(_UNSPACED_RE.match(ch))
@@ -146,13 +154,22 @@ def _known_codes() -> list[str]:
     return sorted(str(lang.alpha_2) for lang in pycountry.languages if hasattr(lang, "alpha_2"))
 
 
+_TAG_CHARS = re.compile(r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
+
+
 def check_tag(value: Any) -> str:
     """A valid BCP 47 tag in its standard form (``zh-hans`` → ``zh-Hans``), or a
     ``ValueError`` that suggests the closest valid tag (``persian`` → ``fa``)."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected a BCP 47 language tag such as en, ru, zh or fa, got {value!r}")
     text = value.strip()
-    if langcodes.tag_is_valid(text) and text.lower() not in ("und", "mul", "zxx", "mis"):
+    if "_" in text and langcodes.tag_is_valid(text.replace("_", "-")):  # a locale, not a tag
+        tag = langcodes.standardize_tag(text.replace("_", "-"))
+        raise ValueError(
+            f"'{text}' is not a valid BCP 47 language tag (they join subtags with '-'); did you mean '{tag}'?"
+        )
+    special = ("und", "mul", "zxx", "mis")  # valid, but no language a text is written in
+    if _TAG_CHARS.match(text) and langcodes.tag_is_valid(text) and text.lower() not in special:
         tag = str(langcodes.standardize_tag(text))
         if langcodes.Language.get(tag).language:
             return tag

@@ -65,7 +65,7 @@ _SENTENCE_END_RE = re.compile(
     # case (Arabic, Hebrew, Devanagari) after a full stop; the Arabic question mark and the
     # Urdu full stop; Chinese and Japanese stops, which no space follows
     r"|[.!?…؟۔][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[А-ЯЁЂ-ЏҐΑ-Ω\u0590-\u06ff\u0900-\u097f])"
-    r"|[。！？][」』”’）)]*\s*"
+    r"|[。！？][」』”’）)]*\s*(?=\S)"
 )
 
 

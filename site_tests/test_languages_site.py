@@ -1,0 +1,220 @@
+"""The fixture corpus of texts in Chinese, Russian, Persian and Urdu, with a translation pair:
+golden pages, a real `mkdocs build --strict`, what a reader's browser shows, and search in
+every script with both engines (lunr and Pagefind) in headless Chromium.
+
+Regenerate the golden pages after an intended change with
+``UPDATE_GOLDEN=1 python -m pytest site_tests/test_languages_site.py -k golden`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.site import generate
+from site_tests.conftest import FIXTURES, ROOT, build_site, serve_folder
+
+LANGUAGES = FIXTURES / "languages"
+CONTENT = LANGUAGES / "content"
+EXPECTED = LANGUAGES / "expected"
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    result = generate(CONTENT, ROOT / "templates", LANGUAGES)
+    assert result.ok, [p.format() for p in result.problems]
+    assert result.warnings == [], [p.format() for p in result.warnings]
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(EXPECTED, ignore_errors=True)
+        for rel, markdown in result.pages.items():
+            target = EXPECTED / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(markdown, encoding="utf-8")
+    return dict(result.pages)
+
+
+def test_golden_same_set_of_pages(pages: dict[str, str]) -> None:
+    expected = sorted(p.relative_to(EXPECTED).as_posix() for p in EXPECTED.rglob("*.md"))
+    assert sorted(pages) == expected
+
+
+@pytest.mark.parametrize(
+    "rel",
+    sorted(p.relative_to(EXPECTED).as_posix() for p in EXPECTED.rglob("*.md")) if EXPECTED.exists() else [],
+)
+def test_golden_page(pages: dict[str, str], rel: str) -> None:
+    assert pages.get(rel) == (EXPECTED / rel).read_text(encoding="utf-8")
+
+
+# -- what the pages say, beyond the golden files: the facts the issue asks for ------------------
+
+LINKED = [
+    # page, the text linked, the record it links (a Markdown link in the page's text)
+    ("sources/wang-yi-tianjin-zh.md", "王毅", "people/wang-yi.md"),
+    ("sources/wang-yi-tianjin-zh.md", "塔利班", "organizations/taliban.md"),  # inside 阿富汗塔利班
+    ("sources/wang-yi-tianjin-zh.md", "阿富汗", "countries/afghanistan.md"),
+    ("sources/wang-yi-tianjin-zh.md", "天津", "places/tianjin.md"),
+    ("sources/wang-yi-tianjin-zh.md", "中国", "countries/china.md"),
+    ("sources/lavrov-moscow-ru.md", "Сергей Лавров", "people/sergey-lavrov.md"),
+    ("sources/lavrov-moscow-ru.md", "Лаврова", "people/sergey-lavrov.md"),  # genitive
+    ("sources/lavrov-moscow-ru.md", "Лавровым", "people/sergey-lavrov.md"),  # instrumental
+    ("sources/lavrov-moscow-ru.md", "Москве", "places/moscow.md"),  # locative
+    ("sources/lavrov-moscow-ru.md", "Кабулов", "people/zamir-kabulov.md"),  # as written
+    ("sources/tehran-statement-fa.md", "طالبان", "organizations/taliban.md"),  # after از
+    ("sources/tehran-statement-fa.md", "چین", "countries/china.md"),  # before the Persian comma
+    ("sources/islamabad-ur.md", "اسلام آباد", "places/islamabad.md"),
+    ("sources/islamabad-ur.md", "طالبان", "organizations/taliban.md"),
+]
+
+
+@pytest.mark.parametrize(("page", "shown", "target"), LINKED)
+def test_names_are_linked_in_every_script(pages: dict[str, str], page: str, shown: str, target: str) -> None:
+    assert re.search(r"\[" + re.escape(shown) + r"\]\([./]*" + re.escape(target), pages[page]), shown
+
+
+def test_a_record_with_inflect_false_matches_only_as_written(pages: dict[str, str]) -> None:
+    text = pages["sources/lavrov-moscow-ru.md"]
+    assert "Замиром Кабуловым" in text
+    assert "[Замиром Кабуловым]" not in text and "[Кабуловым]" not in text
+
+
+MARKED = [
+    # page, a line of it that must be there
+    ("sources/tehran-statement-fa.md", '# بیانیه وزارت امور خارجه ایران درباره افغانستان { lang="fa" dir="rtl" }'),
+    ("sources/tehran-statement-fa.md", '{ #p-1 lang="fa" dir="rtl" }'),
+    ("sources/tehran-statement-fa.md", "    - **Language:** Persian"),
+    ("sources/islamabad-ur.md", "    - **Language:** Urdu"),
+    ("sources/wang-yi-tianjin-zh.md", '{ #p-1 lang="zh" }'),
+    ("sources/wang-yi-tianjin-zh.md", "    - **Language:** Chinese"),
+    ("sources/lavrov-moscow-ru.md", "    - **Language:** Russian"),
+    ("sources/lavrov-moscow-en.md", "    - **Language:** English"),
+]
+
+
+@pytest.mark.parametrize(("page", "line"), MARKED)
+def test_texts_are_marked_with_their_language(pages: dict[str, str], page: str, line: str) -> None:
+    assert line in pages[page].splitlines()
+
+
+def test_an_english_text_carries_no_language_marks(pages: dict[str, str]) -> None:
+    text = pages["sources/lavrov-moscow-en.md"].split("## Text", 1)[1].split("## Quotes", 1)[0]
+    assert "lang=" not in text
+
+
+def test_quotes_and_backlink_sentences_keep_their_language_on_english_pages(pages: dict[str, str]) -> None:
+    taliban = pages["organizations/taliban.md"]
+    assert '- “<span lang="fa" dir="rtl">سخنگوی وزارت خارجه گفت: «ما از **طالبان**' in taliban
+    assert '- “<span lang="zh">2021年7月28日，国务委员兼外长王毅在天津会见阿富汗**塔利班**' in taliban
+    assert '### <span lang="ur" dir="rtl">[اسلام آباد میں افغانستان' in taliban
+    iran = pages["countries/iran.md"]
+    assert '> <span lang="fa" dir="rtl">جمهوری اسلامی ایران از تشکیل دولتی فراگیر' in iran
+
+
+def test_a_translation_and_its_original_link_each_other(pages: dict[str, str]) -> None:
+    original = pages["sources/lavrov-moscow-ru.md"]
+    translation = pages["sources/lavrov-moscow-en.md"]
+    assert "    - **Translation in English:** [Sergey Lavrov's remarks" in original
+    assert "(lavrov-moscow-en.md " in original
+    assert '    - **Original in Russian:** <span lang="ru">[Выступление Сергея Лаврова' in translation
+    assert "(lavrov-moscow-ru.md " in translation
+
+
+def test_backlinks_show_a_text_with_its_translation(pages: dict[str, str]) -> None:
+    lavrov = pages["people/sergey-lavrov.md"].split("\n## Mentions\n", 1)[1]
+    original = lavrov.index("### <span lang=\"ru\">[Выступление Сергея Лаврова")
+    translation = lavrov.index("### [Sergey Lavrov's remarks")
+    assert original < translation  # the translation, though newer, right after its original
+    between = lavrov[original:translation]
+    assert "### " not in between.split("\n", 1)[1]  # no other source in between
+    assert "Translation in English of <span lang=\"ru\">[Выступление" in lavrov[translation:]
+
+
+def test_dates_and_numbers_are_left_as_written(pages: dict[str, str]) -> None:
+    assert "2021年7月28日，" in pages["sources/wang-yi-tianjin-zh.md"]
+    assert "прошла 20 октября." in pages["sources/lavrov-moscow-ru.md"]
+
+
+# -- the built site ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lunr_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("languages-lunr"), CONTENT)
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("languages-pagefind"), CONTENT, search="pagefind")
+
+
+@pytest.mark.slow
+def test_the_fixture_builds_strictly_with_rtl_and_lang_in_the_html(lunr_site: Path) -> None:
+    html = (lunr_site / "sources" / "tehran-statement-fa" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1 [^>]*dir="rtl"[^>]*>|<h1 [^>]*lang="fa"[^>]*>', html), "title"
+    assert re.search(r'<p (?=[^>]*id="p-1")(?=[^>]*lang="fa")(?=[^>]*dir="rtl")[^>]*>', html), "text"
+    zh = (lunr_site / "sources" / "wang-yi-tianjin-zh" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<p (?=[^>]*id="p-1")(?=[^>]*lang="zh")[^>]*>', zh)
+    taliban = (lunr_site / "organizations" / "taliban" / "index.html").read_text(encoding="utf-8")
+    assert '<span dir="rtl" lang="fa">' in taliban or '<span lang="fa" dir="rtl">' in taliban
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_persian_text_is_shown_right_to_left(browser: Any, lunr_site: Path) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(serve_folder(lunr_site) + "/sources/tehran-statement-fa/", wait_until="networkidle")
+        paragraph = page.locator("#p-1")
+        assert paragraph.evaluate("node => getComputedStyle(node).direction") == "rtl"
+        assert paragraph.evaluate("node => node.lang") == "fa"
+        box = paragraph.bounding_box()
+        text_end = paragraph.evaluate(
+            "node => { const r = document.createRange(); r.selectNodeContents(node);"
+            " const rects = [...r.getClientRects()]; return Math.max(...rects.map(x => x.right)); }"
+        )
+        assert box is not None and abs(box["x"] + box["width"] - text_end) < 2  # set flush right
+        # on an English page, a Persian sentence is isolated: the quotation marks stay outside
+        page.goto(serve_folder(lunr_site) + "/organizations/taliban/", wait_until="networkidle")
+        span = page.locator('span[lang="fa"][dir="rtl"]').first
+        assert span.evaluate("node => getComputedStyle(node).unicodeBidi") == "isolate"
+        assert page.locator("html").get_attribute("lang") == "en"
+    finally:
+        page.close()
+
+
+QUERIES = [
+    # engine, query typed, a page the results must hold
+    ("lunr", "塔利班", "/sources/wang-yi-tianjin-zh/"),  # inside 阿富汗塔利班
+    ("lunr", "Лаврова", "/sources/lavrov-moscow-ru/"),
+    ("lunr", "طالبان", "/sources/tehran-statement-fa/"),
+    ("pagefind", "塔利班", "/sources/wang-yi-tianjin-zh/"),
+    ("pagefind", "Лаврова", "/sources/lavrov-moscow-ru/"),
+    ("pagefind", "طالبان", "/sources/tehran-statement-fa/"),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("engine", "query", "expected"), QUERIES)
+def test_search_finds_a_word_typed_in_each_script(
+    browser: Any, request: pytest.FixtureRequest, engine: str, query: str, expected: str
+) -> None:
+    site = request.getfixturevalue(f"{engine}_site")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(serve_folder(site) + "/", wait_until="networkidle")
+        page.keyboard.press("/")  # Material's shortcut focuses the search box
+        box = page.locator("input.md-search__input")
+        box.press_sequentially(query, delay=40)
+        hit = page.locator(f"li.md-search-result__item a.md-search-result__link[href*='{expected}']")
+        hit.first.wait_for(state="visible", timeout=30_000)
+        assert errors == []
+    finally:
+        page.close()
