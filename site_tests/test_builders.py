@@ -181,3 +181,25 @@ def test_generator_search_indexes_a_site_zensical_built(tmp_path: Path) -> None:
         text=True,
     )
     assert refused.returncode == 2 and "no index.html" in refused.stderr and not any(empty.iterdir())
+
+
+def test_bench_builders_times_the_three_builders_on_one_corpus(tmp_path: Path) -> None:
+    table = tmp_path / "builders.md"
+    command = [sys.executable, "-m", "generator", "bench", "--builders", "--corpus", str(SMALL)]
+    result = subprocess.run(
+        [*command, "--work", str(tmp_path / "work"), "--table", str(table)],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line for line in table.read_text(encoding="utf-8").splitlines() if line.startswith("| 1 |")]
+    assert len(rows) == 1
+    cells = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    assert re.fullmatch(r"\d+", cells[1]) and int(cells[1]) > 10  # pages
+    assert all(re.fullmatch(r"\d+\.\d s", cell) for cell in cells[2:4])  # MkDocs, ProperDocs
+    assert re.fullmatch(r"\d+\.\d s \(\d+\.\d \+ \d+\.\d\)", cells[4])  # Zensical: generate + build
+    index = tmp_path / "work" / "builders-content" / "project" / "site" / "search.json"
+    assert cells[5].startswith(f"{index.stat().st_size / 1024:,.0f} / ")
