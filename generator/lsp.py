@@ -368,7 +368,9 @@ class Workspace:
                         continue
                     line, column = place_in(file_lines, line, column, seg.raw)
                     how = "mention" if seg.explicit else "auto"
-                    found.append(Reference(record.path, line, column, len(seg.raw.split("\n")[0]), how, seg.raw))
+                    found.append(
+                        Reference(record.path, line, column, len(seg.raw.split("\n")[0]), how, seg.raw)
+                    )
         return sorted(found, key=lambda r: (r.path, r.line, r.column))
 
     def _may_name(self, record: Record, record_id: str) -> bool:
@@ -476,7 +478,9 @@ def name_at(lines: Sequence[str], line: int, character: int, matcher: Matcher) -
 # --- answers ----------------------------------------------------------------------------------
 
 
-def completions(ws: Workspace, shown: str, lines: Sequence[str], line: int, character: int) -> lsp.CompletionList:
+def completions(
+    ws: Workspace, shown: str, lines: Sequence[str], line: int, character: int
+) -> lsp.CompletionList:
     text = lines[line][:character] if line < len(lines) else ""
     mention = re.search(r"\[\[([^\[\]|\n]*)$", text)
     kind = ws.kind_of(ws.path_of(shown))
@@ -539,10 +543,14 @@ def _id_items(
     return lsp.CompletionList(is_incomplete=len(ordered) > COMPLETION_LIMIT, items=items)
 
 
-def _plain_items(values: Sequence[str], prefix: str, line: int, character: int, detail: str) -> lsp.CompletionList:
+def _plain_items(
+    values: Sequence[str], prefix: str, line: int, character: int, detail: str
+) -> lsp.CompletionList:
     where = _replace(line, character, prefix)
     items = [
-        lsp.CompletionItem(label=v, kind=lsp.CompletionItemKind.Value, detail=detail, text_edit=lsp.TextEdit(where, v))
+        lsp.CompletionItem(
+            label=v, kind=lsp.CompletionItemKind.Value, detail=detail, text_edit=lsp.TextEdit(where, v)
+        )
         for v in values
         if v.casefold().startswith(prefix.casefold())
     ]
@@ -708,7 +716,9 @@ def code_actions(
         for s in unlinked_mentions(record, ws.records, ws.matcher, ws.loose, range(first, last + 1)):
             if not first <= s.line <= last:
                 continue
-            where = lsp.Range(lsp.Position(s.line - 1, s.column - 1), lsp.Position(s.end_line - 1, s.end_column - 1))
+            where = lsp.Range(
+                lsp.Position(s.line - 1, s.column - 1), lsp.Position(s.end_line - 1, s.end_column - 1)
+            )
             actions.append(
                 lsp.CodeAction(
                     title=f"Link '{s.text}' as {s.replacement}",
@@ -736,14 +746,17 @@ def code_actions(
             except AuthoringError:
                 continue
             file_uri = _uri(made.path)
+            label = KIND_LABELS[target_kind][0].lower()
             actions.append(
                 lsp.CodeAction(
-                    title=f"Create {KIND_LABELS[target_kind][0].lower()} '{new_id}' ({display_path(made.path, ws.base)})",
+                    title=f"Create {label} '{new_id}' ({display_path(made.path, ws.base)})",
                     kind=lsp.CodeActionKind.QuickFix,
                     diagnostics=[diag],
                     edit=lsp.WorkspaceEdit(
                         document_changes=[
-                            lsp.CreateFile(uri=file_uri, options=lsp.CreateFileOptions(ignore_if_exists=True)),
+                            lsp.CreateFile(
+                                uri=file_uri, options=lsp.CreateFileOptions(ignore_if_exists=True)
+                            ),
                             lsp.TextDocumentEdit(
                                 lsp.OptionalVersionedTextDocumentIdentifier(uri=file_uri, version=None),
                                 [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)), made.text)],
@@ -850,11 +863,15 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
     async def did_change_watched(params: lsp.DidChangeWatchedFilesParams) -> None:
         await reload()
 
-    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["[", ":", " ", ","]))
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["[", ":", " ", ","])
+    )
     def completion(params: lsp.CompletionParams) -> lsp.CompletionList:
         path = _path(params.text_document.uri)
         pos = params.position
-        return completions(ws(), ws().shown(path), lines_of(params.text_document.uri), pos.line, pos.character)
+        return completions(
+            ws(), ws().shown(path), lines_of(params.text_document.uri), pos.line, pos.character
+        )
 
     def target_at(uri: str, pos: lsp.Position) -> str | None:
         lines = lines_of(uri)
@@ -896,14 +913,18 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
             lsp.Location(
                 uri=_uri(ws().path_of(ref.path)),
                 range=lsp.Range(
-                    lsp.Position(ref.line - 1, ref.column - 1), lsp.Position(ref.line - 1, ref.column - 1 + ref.length)
+                    lsp.Position(ref.line - 1, ref.column - 1),
+                    lsp.Position(ref.line - 1, ref.column - 1 + ref.length),
                 ),
             )
             for ref in ws().references(found)
         ]
         if params.context.include_declaration and found in ws().records:
             start = lsp.Position(0, 0)
-            out.insert(0, lsp.Location(uri=_uri(ws().path_of(ws().records[found].path)), range=lsp.Range(start, start)))
+            out.insert(
+                0,
+                lsp.Location(uri=_uri(ws().path_of(ws().records[found].path)), range=lsp.Range(start, start)),
+            )
         return out
 
     @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=False))

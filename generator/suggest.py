@@ -79,15 +79,19 @@ def _advance(line: int, column: int, consumed: str) -> tuple[int, int]:
 def located_segments(block: Block) -> Iterator[tuple[Segment, int, int]]:
     """Each segment of a block with the line and column where its raw text starts.
 
-    Auto-linking splits a text segment into pieces that keep the position of the whole;
-    the pieces' raw texts add up to the whole's, so each piece's place is recomputed here."""
-    origin = (-1, -1)
+    Auto-linking splits a text segment into pieces (text and auto-linked names); the pieces'
+    raw texts add up to the whole's, and the first piece starts where the whole did, so each
+    piece's place is counted from there (whatever place the pieces themselves carry)."""
+    run: tuple[int, int] | None = None
     consumed = ""
     for seg in block.segments:
-        if (seg.line, seg.column) != origin:
-            origin = (seg.line, seg.column)
-            consumed = ""
-        line, column = _advance(seg.line, seg.column, consumed)
+        if seg.kind != "text" and not (seg.kind == "mention" and not seg.explicit):
+            run = None
+            yield seg, seg.line, seg.column
+            continue
+        if run is None:
+            run, consumed = (seg.line, seg.column), ""
+        line, column = _advance(run[0], run[1], consumed)
         consumed += seg.raw
         yield seg, line, column
 
@@ -258,7 +262,7 @@ def _unlinked(
 @functools.lru_cache(maxsize=64)
 def stop_words(language: str) -> frozenset[str]:
     """The ``stop-words`` package's list for a BCP 47 tag's language (English when it has none)."""
-    from stop_words import StopWordError, get_stop_words
+    from stop_words import StopWordError, get_stop_words  # type: ignore[import-untyped]
 
     primary = language.split("-")[0].lower()
     try:
@@ -291,9 +295,10 @@ def _phrases(raw: str, words_stop: frozenset[str]) -> Iterator[tuple[int, int]]:
             if gap.strip() or "\n\n" in gap:
                 break
             word = tokens[j].group(0)
-            if word[0].isupper():
-                run.append(tokens[j])
-            elif word.lower() in _CONNECTORS and j + 1 < len(tokens) and tokens[j + 1].group(0)[0].isupper():
+            joins = (
+                word.lower() in _CONNECTORS and j + 1 < len(tokens) and tokens[j + 1].group(0)[0].isupper()
+            )
+            if word[0].isupper() or joins:
                 run.append(tokens[j])
             else:
                 break
@@ -377,7 +382,7 @@ def candidate_records(
                 f"[[{new_id}|{surface}]]",
                 new_id,
                 f"'{surface}' occurs {len(where)} times (also {others}{more}) and no record has this name: "
-                f"create it with `python -m generator new KIND \"{surface}\"` (--apply N --kind KIND)",
+                f'create it with `python -m generator new KIND "{surface}"` (--apply N --kind KIND)',
             )
         )
     return found
@@ -457,7 +462,9 @@ def apply_edits(base: Path, picked: Sequence[Suggestion]) -> list[str]:
             start = starts[s.line - 1] + s.column - 1
             end = starts[s.end_line - 1] + s.end_column - 1
             if text[start:end] != s.text or end > last_start:
-                report.append(f"{s.path}:{s.line}:{s.column}: skipped: the text there is no longer {s.text!r}")
+                report.append(
+                    f"{s.path}:{s.line}:{s.column}: skipped: the text there is no longer {s.text!r}"
+                )
                 continue
             text = text[:start] + s.replacement + text[end:]
             last_start = start

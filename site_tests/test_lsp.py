@@ -159,7 +159,9 @@ def test_initialize_announces_the_features(tmp_path: Path) -> None:
     try:
         caps = s.initialized.capabilities
         assert caps is not None
-        assert caps.completion_provider is not None and "[" in (caps.completion_provider.trigger_characters or [])
+        assert caps.completion_provider is not None and "[" in (
+            caps.completion_provider.trigger_characters or []
+        )
         for name in ("hover_provider", "definition_provider", "references_provider", "rename_provider"):
             assert getattr(caps, name), name
         assert caps.code_action_provider
@@ -175,7 +177,9 @@ def test_initialize_announces_the_features(tmp_path: Path) -> None:
         ("Met [[Lavr", {"sergey-lavrov"}, {"iran"}),  # the name matches too
     ],
 )
-def test_completion_after_brackets(session: Session, line_text: str, expected: set[str], absent: set[str]) -> None:
+def test_completion_after_brackets(
+    session: Session, line_text: str, expected: set[str], absent: set[str]
+) -> None:
     text = CORPUS["sources/report.md"] + line_text
     line = text.count("\n")
     items = complete(session, "sources/report.md", text, line, len(line_text))
@@ -191,8 +195,16 @@ def test_completion_after_brackets(session: Session, line_text: str, expected: s
     ("rel", "front", "kinds"),
     [
         ("events/new-talks.md", "title: T\ndate: 2021\nplace: ", {"places"}),
-        ("events/new-talks.md", "title: T\ndate: 2021\nparticipants:\n  - ", {"countries", "organizations", "people"}),
-        ("events/new-talks.md", "title: T\ndate: 2021\nparticipants:\n  - {id: ", {"countries", "organizations", "people"}),
+        (
+            "events/new-talks.md",
+            "title: T\ndate: 2021\nparticipants:\n  - ",
+            {"countries", "organizations", "people"},
+        ),
+        (
+            "events/new-talks.md",
+            "title: T\ndate: 2021\nparticipants:\n  - {id: ",
+            {"countries", "organizations", "people"},
+        ),
         ("events/new-talks.md", "title: T\ndate: 2021\ntopics: [", {"topics"}),
         ("organizations/new-org.md", "name: N\nmembers:\n  - id: ", {"countries", "organizations", "people"}),
         ("people/someone.md", "name: N\nroles:\n  - title: Envoy\n    of: ", {"countries", "organizations"}),
@@ -207,9 +219,17 @@ def test_completion_in_fields_offers_only_the_kinds_they_take(
     lines = text.split("\n")
     items = complete(session, rel, text + "\n---\n", len(lines) - 1, len(lines[-1]))
     by_kind = {
-        "iran": "countries", "russia": "countries", "taliban": "organizations", "sco": "organizations",
-        "sergey-lavrov": "people", "tehran": "places", "terrorism": "topics", "tehran-talks": "events",
-        "report": "sources", "quiet": "sources", "refugees": "topics",
+        "iran": "countries",
+        "russia": "countries",
+        "taliban": "organizations",
+        "sco": "organizations",
+        "sergey-lavrov": "people",
+        "tehran": "places",
+        "terrorism": "topics",
+        "tehran-talks": "events",
+        "report": "sources",
+        "quiet": "sources",
+        "refugees": "topics",
     }
     offered = {by_kind[i.label] for i in items}
     assert offered == kinds
@@ -249,11 +269,15 @@ def test_diagnostics_as_you_type_match_check(session: Session, tmp_path: Path) -
     shutil.copytree(session.root / "content", other / "content")
     (other / "content" / rel).write_text(broken, encoding="utf-8")
     _corpus, problems = check(other / "content", other)
-    expected = [(p.line - 1, p.column - 1, p.message) for p in problems if p.path == f"content/{rel}" and p.severity.value == "error"]
+    expected = [
+        (p.line - 1, p.column - 1, p.message)
+        for p in problems
+        if p.path == f"content/{rel}" and p.severity.value == "error"
+    ]
     assert len(expected) == 3
-    assert sorted((d.range.start.line, d.range.start.character, d.message) for d in got if d.severity == 1) == sorted(
-        (line, col if col else _indent(broken, line), msg) for line, col, msg in expected
-    )
+    assert sorted(
+        (d.range.start.line, d.range.start.character, d.message) for d in got if d.severity == 1
+    ) == sorted((line, col if col else _indent(broken, line), msg) for line, col, msg in expected)
     mention = next(d for d in got if "irn" in d.message)
     assert (mention.range.start.character, mention.range.end.character) == (4, 11)  # [[irn]]
     session.change(rel, CORPUS[rel], 3)
@@ -269,29 +293,49 @@ def test_a_broken_file_does_not_crash_the_server(session: Session) -> None:
     rel = "countries/iran.md"
     session.open(rel)
     session.wait_diagnostics(rel)
-    for i, text in enumerate(["---\nname: [unclosed\n", "\x00\x01", "", "---\n---\n", "no front matter", "---\n: :\n---\n"]):
+    for i, text in enumerate(
+        ["---\nname: [unclosed\n", "\x00\x01", "", "---\n---\n", "no front matter", "---\n: :\n---\n"]
+    ):
         session.change(rel, text, 10 + i)
         got = session.wait_diagnostics(rel)
         assert got and got[0].severity == 1
     session.change(rel, CORPUS[rel], 30)
     assert [d for d in session.wait_diagnostics(rel) if d.severity == 1] == []
     hover = session.run(
-        session.client.text_document_hover_async(lsp.HoverParams(session.doc("sources/report.md"), lsp.Position(7, 25)))
+        session.client.text_document_hover_async(
+            lsp.HoverParams(session.doc("sources/report.md"), lsp.Position(7, 25))
+        )
     )
     assert hover is not None  # still answering
 
 
 def _hover(s: Session, rel: str, line: int, character: int) -> str | None:
     s.open(rel)
-    result = s.run(s.client.text_document_hover_async(lsp.HoverParams(s.doc(rel), lsp.Position(line, character))))
+    result = s.run(
+        s.client.text_document_hover_async(lsp.HoverParams(s.doc(rel), lsp.Position(line, character)))
+    )
     return None if result is None else result.contents.value
 
 
 @pytest.mark.parametrize(
     ("rel", "line", "character", "wanted"),
     [
-        ("sources/report.md", 7, 25, ["**Iran**", "country `iran`", "Afghanistan's western neighbour.", "Mentioned 1 time in 1 text."]),
-        ("sources/report.md", 7, 2, ["**Sergey Lavrov**", "Foreign Minister of russia (9 March 2004", "Mentioned 2 times in 2 texts."]),
+        (
+            "sources/report.md",
+            7,
+            25,
+            ["**Iran**", "country `iran`", "Afghanistan's western neighbour.", "Mentioned 1 time in 1 text."],
+        ),
+        (
+            "sources/report.md",
+            7,
+            2,
+            [
+                "**Sergey Lavrov**",
+                "Foreign Minister of russia (9 March 2004",
+                "Mentioned 2 times in 2 texts.",
+            ],
+        ),
         ("events/tehran-talks.md", 3, 9, ["**Tehran**", "place `tehran`"]),
         ("sources/report.md", 4, 11, ["**Tehran talks**", "When: 27 October 2021"]),
     ],
@@ -324,7 +368,10 @@ def test_references_find_mentions_auto_links_and_fields(session: Session) -> Non
             )
         )
     )
-    found = sorted((r.uri.rsplit("/content/", 1)[1], r.range.start.line, r.range.start.character, r.range.end.character) for r in result)
+    found = sorted(
+        (r.uri.rsplit("/content/", 1)[1], r.range.start.line, r.range.start.character, r.range.end.character)
+        for r in result
+    )
     assert found == [
         ("organizations/sco.md", 4, 9, 15),  # members[0].id
         ("people/sergey-lavrov.md", 4, 34, 40),  # roles[0].of
@@ -340,7 +387,9 @@ def test_references_find_mentions_auto_links_and_fields(session: Session) -> Non
             )
         )
     )
-    found = sorted((r.uri.rsplit("/content/", 1)[1], r.range.start.line, r.range.start.character) for r in result)
+    found = sorted(
+        (r.uri.rsplit("/content/", 1)[1], r.range.start.line, r.range.start.character) for r in result
+    )
     assert found == [
         ("events/tehran-talks.md", 6, 9),  # participants[1].id
         ("sources/quiet.md", 7, 12),  # [[sergey-lavrov]]; the unlinked "Lavrov" is not a reference
@@ -360,7 +409,12 @@ def test_rename_updates_every_reference_and_the_file(session: Session) -> None:
     assert isinstance(last, lsp.RenameFile)
     assert last.old_uri == session.uri("countries/russia.md")
     assert last.new_uri == session.uri("countries/russian-federation.md")
-    edits = {d.text_document.uri.rsplit("/content/", 1)[1]: [(e.range.start.line, e.range.start.character, e.range.end.character, e.new_text) for e in d.edits] for d in texts}
+    edits = {
+        d.text_document.uri.rsplit("/content/", 1)[1]: [
+            (e.range.start.line, e.range.start.character, e.range.end.character, e.new_text) for e in d.edits
+        ]
+        for d in texts
+    }
     assert edits == {
         "organizations/sco.md": [(4, 9, 15, "russian-federation")],
         "people/sergey-lavrov.md": [(4, 34, 40, "russian-federation")],
@@ -378,7 +432,9 @@ def test_rename_refuses_a_taken_id(session: Session) -> None:
         )
 
 
-def _actions(s: Session, rel: str, text: str, line: int, diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
+def _actions(
+    s: Session, rel: str, text: str, line: int, diagnostics: list[lsp.Diagnostic]
+) -> list[lsp.CodeAction]:
     s.open(rel, text)
     result = s.run(
         s.client.text_document_code_action_async(
@@ -398,7 +454,11 @@ def test_code_action_links_an_unlinked_name(session: Session) -> None:
     edits = {a.title: a.edit.changes[session.uri(rel)][0] for a in actions if a.edit and a.edit.changes}
     assert set(edits) == {"Link 'Russia' as [[russia|Russia]]", "Link 'taliban' as [[taliban|taliban]]"}
     taliban = edits["Link 'taliban' as [[taliban|taliban]]"]
-    assert (taliban.range.start.line, taliban.range.start.character, taliban.range.end.character) == (5, 20, 27)
+    assert (taliban.range.start.line, taliban.range.start.character, taliban.range.end.character) == (
+        5,
+        20,
+        27,
+    )
 
 
 def test_code_action_creates_a_missing_record(session: Session) -> None:
@@ -414,7 +474,10 @@ def test_code_action_creates_a_missing_record(session: Session) -> None:
     made = next(a for a in actions if a.title.startswith("Create organization"))
     create, insert = made.edit.document_changes
     assert isinstance(create, lsp.CreateFile) and create.uri == session.uri("organizations/isis-k.md")
-    assert insert.edits[0].new_text == new_record(session.root / "content", "organizations", "Isis K", record_id="isis-k").text
+    assert (
+        insert.edits[0].new_text
+        == new_record(session.root / "content", "organizations", "Isis K", record_id="isis-k").text
+    )
     assert not (session.root / "content" / "organizations" / "isis-k.md").exists()  # the editor makes it
 
 
