@@ -1,5 +1,7 @@
 """`python -m generator bench`: generation, full builds and serving on synthetic corpora,
-side by side with a plain MkDocs + Material build of as many pages of the same size.
+side by side with the baseline: the same generated Markdown built by plain MkDocs + Material
+(Material's default configuration), and what each Markdown extension and theme override of the
+project's configuration costs.
 
 Figures are wall-clock times on this machine, printed with their ratios to the baseline;
 nothing here asserts a time.
@@ -12,6 +14,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -37,7 +40,7 @@ import json, resource, sys, time
 from pathlib import Path
 from generator.site import generate
 started = time.perf_counter()
-result = generate(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[1]).parent)
+result = generate(Path(sys.argv[1]), Path(sys.argv[2]), shown_base=Path(sys.argv[1]).parent)
 seconds = time.perf_counter() - started
 out = Path(sys.argv[3])
 for rel, text in result.pages.items():
@@ -50,7 +53,9 @@ print(json.dumps({"seconds": seconds, "pages": len(result.pages), "errors": len(
 
 
 def _config(work: Path, content: Path | None, docs: Path) -> Path:
-    """The project's mkdocs.yml, pointed at ``content`` (or, with None, a plain docs folder)."""
+    """The project's mkdocs.yml, pointed at ``content`` (or, with None, at the generated pages
+    in ``docs`` with the corpus plugin left out: the project's extensions and theme overrides
+    on the same pages, with lunr search)."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["theme"]["custom_dir"] = str(ROOT / "templates" / "theme")
     config["extra_css"] = []
@@ -68,10 +73,72 @@ def _config(work: Path, content: Path | None, docs: Path) -> Path:
     return path
 
 
-def _build(config: Path, site: Path) -> float:
+def _plain_config(work: Path, docs: Path) -> Path:
+    """The baseline: the generated pages in ``docs`` built by MkDocs + Material with Material's
+    default configuration: no added Markdown extensions (MkDocs' own toc, tables and
+    fenced_code only), no theme overrides or options, the built-in search. Only the site's
+    name and nav are the project's: without a nav, every page would list all pages."""
+    project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = {
+        "site_name": project["site_name"],
+        "docs_dir": str(docs),
+        "theme": {"name": "material"},
+        "plugins": ["search"],
+        "nav": project["nav"],
+    }
+    path = work / "mkdocs-default.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _extension_name(entry: str | dict[str, Any]) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry))
+
+
+def config_variants(work: Path, docs: Path) -> list[tuple[str, Path]]:
+    """The project's configuration on the generated pages without the corpus plugin ("all",
+    :func:`_config`), then the same with one part removed at a time: each Markdown extension
+    of mkdocs.yml, each file of the theme's custom_dir, the whole custom_dir, and the theme's
+    options (features, palette). MkDocs always loads toc and tables: without their entry only
+    their options (toc's permalinks) go."""
+    base_path = _config(work, None, docs)
+    base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
+    variants: list[tuple[str, Path]] = [("all", base_path)]
+
+    def variant(label: str, slug: str, config: dict[str, Any]) -> None:
+        path = work / f"mkdocs-without-{slug}.yml"
+        path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        variants.append((label, path))
+
+    for entry in base.get("markdown_extensions", []):
+        name = _extension_name(entry)
+        config = json.loads(json.dumps(base))
+        config["markdown_extensions"] = [e for e in base["markdown_extensions"] if _extension_name(e) != name]
+        variant(f"extension {name}", f"ext-{name}", config)
+    theme = Path(base["theme"]["custom_dir"])
+    for override in sorted(p.relative_to(theme).as_posix() for p in theme.rglob("*") if p.is_file()):
+        folder = work / f"theme-without-{override.replace('/', '-')}"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(theme, folder)
+        (folder / override).unlink()
+        config = json.loads(json.dumps(base))
+        config["theme"]["custom_dir"] = str(folder)
+        variant(f"override {override}", f"override-{override.replace('/', '-')}", config)
+    config = json.loads(json.dumps(base))
+    del config["theme"]["custom_dir"]
+    variant("all theme overrides (custom_dir)", "custom-dir", config)
+    config = json.loads(json.dumps(base))
+    config["theme"] = {k: v for k, v in base["theme"].items() if k not in ("features", "palette")}
+    variant("theme options (features, palette)", "theme-options", config)
+    return variants
+
+
+def _build(config: Path, site: Path, log: list[str] | None = None) -> float:
+    """Seconds of one ``mkdocs build``; with ``log``, its messages (INFO and up) are kept there."""
     started = time.perf_counter()
+    quiet = [] if log is not None else ["-q"]
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", *quiet, "-f", str(config), "-d", str(site)],
         capture_output=True,
         text=True,
         env=ENV,
@@ -79,7 +146,78 @@ def _build(config: Path, site: Path) -> float:
     )
     if result.returncode != 0:
         raise SystemExit(f"mkdocs build failed:\n{result.stderr[-3000:]}")
+    if log is not None:
+        log.extend(result.stderr.splitlines())
     return time.perf_counter() - started
+
+
+def _pagefind_seconds(log: list[str]) -> float | None:
+    """The plugin's "corpus: Pagefind indexed N page(s) in Xs" line, as seconds."""
+    for line in log:
+        found = re.search(r"corpus: Pagefind indexed \d+ page\(s\) in ([\d.]+)s", line)
+        if found:
+            return float(found.group(1))
+    return None
+
+
+def config_costs(folder: Path, pages: Path, repeat: int) -> list[dict[str, Any]]:
+    """What each part of the project's configuration costs on the generated ``pages``: the
+    fastest of ``repeat`` builds of each variant of :func:`config_variants` (taken in rounds,
+    so a slow spell of a shared machine touches all of them), the default-configuration
+    baseline among them. ``saves`` is "all" minus the variant: what that part costs."""
+    default = ("Material's default configuration", _plain_config(folder, pages))
+    variants = [*config_variants(folder, pages), default]
+    times: dict[str, list[float]] = {label: [] for label, _ in variants}
+    for round_ in range(repeat):
+        for label, config in variants:
+            times[label].append(_build(config, folder / "site-variant"))
+        print(f"  configuration costs: round {round_ + 1} of {repeat} done", flush=True)
+    shutil.rmtree(folder / "site-variant", ignore_errors=True)
+    full = min(times["all"])
+    return [
+        {"label": label, "seconds": min(ts), "spread": max(ts) - min(ts), "saves": full - min(ts)}
+        for label, ts in times.items()
+    ]
+
+
+# What a reader sees of each part (the bench's rows are labelled as config_variants labels them).
+WHAT_IT_BUYS = {
+    "extension attr_list": "the anchors of a text's paragraphs (¶ links to passages); what search leaves out",
+    "extension admonition": "a source's Rights box",
+    "extension tables": "nothing to remove: MkDocs always loads it",
+    "extension toc": "the ¶ permalink of each heading (MkDocs keeps toc itself)",
+    "override main.html": "escaped page titles; the Atom feed links and the JSON-LD of each page",
+    "override partials/copyright.html": "the footer's links to the open data and the feed",
+    "override partials/search.html": "the Pagefind search box; the search dialog's accessible name",
+    "all theme overrides (custom_dir)": "all three above",
+    "theme options (features, palette)": "back-to-top, section tracking, tooltips, dark mode",
+}
+
+
+def costs_table(costs: list[dict[str, Any]], sources: int, build_s: float | None, repeat: int) -> str:
+    """The configuration costs as Markdown: each part's cost beside the project's
+    configuration without the plugin ("all") and beside the full build of that size."""
+    full = next(c["seconds"] for c in costs if c["label"] == "all")
+    lines = [
+        f"What each part of the configuration costs ({sources:,} sources, the same generated pages, "
+        f"no corpus plugin; the fastest of {repeat} builds each, spread = slowest - fastest):",
+        "",
+        "| removed | build | spread | costs (all - this) | of all | of the full build "
+        "| what a reader sees of it |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for c in costs:
+        label = "nothing (all)" if c["label"] == "all" else c["label"]
+        if c["label"] == "Material's default configuration":
+            label = "everything: Material's default configuration (the baseline)"
+        share = f"{100 * c['saves'] / build_s:.1f}%" if build_s else "–"
+        costs_cell = "–" if c["label"] == "all" else f"{c['saves']:+.2f} s"
+        of_all = "–" if c["label"] == "all" else f"{100 * c['saves'] / full:.1f}%"
+        lines.append(
+            f"| {label} | {c['seconds']:.2f} s | {c['spread']:.2f} s | {costs_cell} | {of_all} "
+            f"| {'–' if c['label'] == 'all' else share} | {WHAT_IT_BUYS.get(c['label'], '')} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _free_port() -> int:
@@ -210,10 +348,28 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
     if skip_mkdocs:
         return row
     site = folder / "site"
-    row["build_s"] = _build(_config(folder, content, pages), site)
-    print(f"  full mkdocs build {row['build_s']:.1f}s", flush=True)
-    row["baseline_s"] = _build(_config(folder, None, pages), folder / "site-plain")
-    print(f"  baseline (plain MkDocs + Material, same pages) {row['baseline_s']:.1f}s", flush=True)
+    log: list[str] = []
+    row["build_s"] = _build(_config(folder, content, pages), site, log)
+    pagefind = _pagefind_seconds(log)
+    if pagefind is not None:
+        row["pagefind_s"] = pagefind
+    print(
+        f"  full mkdocs build {row['build_s']:.1f}s"
+        + (f" (Pagefind's indexing {pagefind:.1f}s of it)" if pagefind is not None else ""),
+        flush=True,
+    )
+    row["baseline_s"] = _build(_plain_config(folder, pages), folder / "site-default")
+    print(
+        f"  baseline: the same generated pages, plain MkDocs + Material (default configuration)"
+        f" {row['baseline_s']:.1f}s; full build / baseline {row['build_s'] / row['baseline_s']:.2f}x",
+        flush=True,
+    )
+    row["project_s"] = _build(_config(folder, None, pages), folder / "site-plain")
+    print(
+        f"  the same pages with the project's extensions and theme overrides, no corpus plugin"
+        f" {row['project_s']:.1f}s ({row['project_s'] / row['baseline_s']:.2f}x the baseline)",
+        flush=True,
+    )
     row["html_mean_kb"], html_max = _html_sizes(site)
     row["html_mean_kb"] /= 1024
     row["html_max_kb"] = html_max / 1024
@@ -434,22 +590,28 @@ def search_cell(r: dict[str, float]) -> str:
 
 def table(rows: list[dict[str, float]]) -> str:
     head = (
-        "| sources | pages | generate | peak memory | full build | baseline | build ÷ baseline "
+        "| sources | pages | generate | peak memory | full build | baseline: same pages, plain "
+        "| build ÷ baseline | same pages, project config (÷ baseline) "
         "| HTML per page (mean / max) | search: KB per query (names / 'the' / bound) "
         "| serve: edit shown (plain / --dirty) |"
     )
-    lines = [head, "|" + "---:|" * 10]
+    lines = [head, "|" + "---:|" * 11]
     for r in rows:
         build = f"{r['build_s']:.1f} s" if "build_s" in r else "–"
+        if "pagefind_s" in r:
+            build += f" (Pagefind {r['pagefind_s']:.1f} s)"
         base = f"{r['baseline_s']:.1f} s" if "baseline_s" in r else "–"
-        ratio = f"{r['build_s'] / r['baseline_s']:.2f}×" if "build_s" in r else "–"
+        ratio = f"**{r['build_s'] / r['baseline_s']:.2f}×**" if "build_s" in r else "–"
+        project = (
+            f"{r['project_s']:.1f} s ({r['project_s'] / r['baseline_s']:.2f}×)" if "project_s" in r else "–"
+        )
         html = f"{r['html_mean_kb']:.0f} / {r['html_max_kb']:.0f} KB" if "html_mean_kb" in r else "–"
         search = search_cell(r)
         serve = f"{r['serve_s']:.1f} s / {r['serve_dirty_s']:.1f} s" if "serve_s" in r else "–"
         lines.append(
             f"| {int(r['sources']):,} | {int(r['pages']):,} | {r['generate_s']:.2f} s "
             f"| {r['peak_mb']:.0f} MB "
-            f"| {build} | {base} | {ratio} | {html} | {search} | {serve} |"
+            f"| {build} | {base} | {ratio} | {project} | {html} | {search} | {serve} |"
         )
     by = {int(r["sources"]): r for r in rows}
     if 1000 in by and 10000 in by:
@@ -492,20 +654,37 @@ def main(argv: Sequence[str]) -> int:
         help="build each corpus with MkDocs, ProperDocs and Zensical in one run (full-build times, "
         "Zensical's search.json); with --serve, also time an edit under generator watch + zensical serve",
     )
+    parser.add_argument(
+        "--costs-repeat",
+        type=int,
+        default=3,
+        metavar="N",
+        help="at the smallest size, build the generated pages with each Markdown extension and theme "
+        "override removed, N times each (the fastest counts); 0 skips it (default: 3)",
+    )
     args = parser.parse_args(list(argv))
     work = args.work or Path(tempfile.mkdtemp(prefix="corpus-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     if args.builders:
         return run_builders(args, work)
     rows = []
+    folders: list[Path] = []  # where each row's corpus, pages and sites are
     if args.corpus:
         print(f"{args.corpus}:", flush=True)
         rows.append(run_corpus(args.corpus, work, args.skip_mkdocs, args.serve))
+        folders.append(work / f"corpus-{args.corpus.resolve().name}")
     else:
         for n in (int(x) for x in args.sizes.split(",")):
             print(f"{n} sources:", flush=True)
             rows.append(run_size(n, work, args.skip_mkdocs, args.serve))
+            folders.append(work / f"n{n}")
     result = table(rows)
+    if not args.skip_mkdocs and args.costs_repeat > 0:
+        smallest = min(range(len(rows)), key=lambda i: rows[i]["sources"])
+        sources = int(rows[smallest]["sources"])
+        print(f"configuration costs at {sources:,} sources:", flush=True)
+        found = config_costs(folders[smallest], folders[smallest] / "pages", args.costs_repeat)
+        result += "\n" + costs_table(found, sources, rows[smallest].get("build_s"), args.costs_repeat)
     print()
     print(result)
     print(f"(corpora and sites in {work}; peak memory is the generating process's maximum resident size)")

@@ -162,3 +162,121 @@ def test_a_query_in_the_browser_downloads_less_than_the_bound(pagefind_site: tup
         words = len(query.split())
         assert 50_000 < size < bound + (words - 1) * chunk, (query, size, bound)
     assert measured["the"] < bound
+
+
+# -- the baseline and what each part of the configuration costs -------------------------------
+
+
+def test_the_baseline_is_materials_default_configuration_on_the_same_pages(tmp_path: Path) -> None:
+    config = yaml.safe_load(bench._plain_config(tmp_path, tmp_path / "pages").read_text(encoding="utf-8"))
+    project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["docs_dir"] == str(tmp_path / "pages")
+    assert config["theme"] == {"name": "material"}  # no custom_dir, no features, no palette
+    assert config["plugins"] == ["search"]  # Material's lunr search, no corpus plugin
+    assert "markdown_extensions" not in config and "extra_css" not in config
+    assert config["nav"] == project["nav"]
+
+
+def test_each_extension_and_override_is_removed_once_and_alone(tmp_path: Path) -> None:
+    variants = dict(bench.config_variants(tmp_path, tmp_path / "pages"))
+    read = {label: yaml.safe_load(path.read_text(encoding="utf-8")) for label, path in variants.items()}
+    full = read["all"]
+    assert "corpus" not in str(full["plugins"]) and full["docs_dir"] == str(tmp_path / "pages")
+    extensions = [bench._extension_name(e) for e in full["markdown_extensions"]]
+    assert "attr_list" in extensions and "md_in_html" not in extensions
+    for name in extensions:
+        left = [bench._extension_name(e) for e in read[f"extension {name}"]["markdown_extensions"]]
+        assert left == [e for e in extensions if e != name]
+        assert read[f"extension {name}"]["theme"] == full["theme"]
+    theme = ROOT / "templates" / "theme"
+    overrides = sorted(p.relative_to(theme).as_posix() for p in theme.rglob("*") if p.is_file())
+    assert "main.html" in overrides
+    for override in overrides:
+        folder = Path(read[f"override {override}"]["theme"]["custom_dir"])
+        kept = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        assert kept == [o for o in overrides if o != override]
+        assert read[f"override {override}"]["markdown_extensions"] == full["markdown_extensions"]
+    assert "custom_dir" not in read["all theme overrides (custom_dir)"]["theme"]
+    assert not {"features", "palette"} & read["theme options (features, palette)"]["theme"].keys()
+    assert set(variants) == {
+        "all",
+        *(f"extension {n}" for n in extensions),
+        *(f"override {o}" for o in overrides),
+        "all theme overrides (custom_dir)",
+        "theme options (features, palette)",
+    }
+    assert set(variants) - {"all"} <= bench.WHAT_IT_BUYS.keys()  # each row says what a reader gets
+
+
+@pytest.mark.parametrize(
+    "line, seconds",
+    [
+        ("INFO    -  corpus: Pagefind indexed 2923 page(s) in 8.41s", 8.41),
+        ("INFO    -  corpus: pagefind search (1000 sources, search: auto)", None),
+    ],
+)
+def test_pagefinds_share_is_read_from_the_plugins_log(line: str, seconds: float | None) -> None:
+    assert bench._pagefind_seconds(["INFO    -  Building documentation...", line]) == seconds
+
+
+def test_the_costs_table_gives_each_part_against_all_and_the_full_build() -> None:
+    costs = [
+        {"label": "all", "seconds": 10.0, "spread": 0.3, "saves": 0.0},
+        {"label": "extension attr_list", "seconds": 9.5, "spread": 0.2, "saves": 0.5},
+        {"label": "Material's default configuration", "seconds": 8.0, "spread": 0.1, "saves": 2.0},
+    ]
+    lines = bench.costs_table(costs, 100, 20.0, 3).splitlines()
+    assert "the fastest of 3 builds each" in lines[0] and "100 sources" in lines[0]
+    rows = {line.split("|")[1].strip(): line for line in lines if line.startswith("| ")}
+    assert "| 9.50 s | 0.20 s | +0.50 s | 5.0% | 2.5% |" in rows["extension attr_list"]
+    assert (
+        "| +2.00 s | 20.0% | 10.0% |" in rows["everything: Material's default configuration (the baseline)"]
+    )
+    assert "| 10.00 s | 0.30 s | – | – | – |" in rows["nothing (all)"]
+
+
+def test_the_table_puts_the_full_build_beside_the_same_pages_built_plain() -> None:
+    row = {**ROW, "build_s": 12.0, "pagefind_s": 1.5, "baseline_s": 10.0, "project_s": 11.0}
+    head, _, line = bench.table([row]).splitlines()[:3]
+    assert (
+        "| full build | baseline: same pages, plain | build ÷ baseline | same pages, project config" in head
+    )
+    assert "| 12.0 s (Pagefind 1.5 s) | 10.0 s | **1.20×** | 11.0 s (1.10×) |" in line
+    assert len(line.split("|")) == len(head.split("|"))
+
+
+@pytest.mark.slow
+def test_the_benchmark_builds_the_baseline_and_each_variant(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "bench",
+            "--sizes",
+            "10",
+            "--costs-repeat",
+            "1",
+            "--work",
+            str(tmp_path),
+            "--table",
+            str(tmp_path / "table.md"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stderr
+    table = (tmp_path / "table.md").read_text(encoding="utf-8")
+    assert "baseline: same pages, plain" in table and "| extension attr_list |" in table
+    assert "| override main.html |" in table and "Material's default configuration (the baseline)" in table
+    # the baseline really is the default theme: no override of the project is in its pages
+    page = sorted((tmp_path / "n10" / "site" / "people").glob("*/index.html"))[0].relative_to(
+        tmp_path / "n10" / "site"
+    )
+    plain = (tmp_path / "n10" / "site-default" / page).read_text(encoding="utf-8")
+    full = (tmp_path / "n10" / "site" / page).read_text(encoding="utf-8")
+    for override in ('<script type="application/ld+json">', 'rel="alternate feed"', "data-corpus-search"):
+        assert override not in plain, override
+    assert '<script type="application/ld+json">' in full and 'rel="alternate feed"' in full
