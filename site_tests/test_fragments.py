@@ -83,6 +83,7 @@ def _words(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@pytest.mark.slow
 def test_every_passage_link_finds_its_words_in_the_paragraph(seed_site: Path) -> None:
     checked = 0
     parsed: dict[Path, _Paragraphs] = {}

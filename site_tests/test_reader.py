@@ -6,17 +6,18 @@ nothing requested from outside the site; hostile pages run nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from site_tests.conftest import ARTIFACTS, FIXTURES, build_site, serve_folder
+from site_tests.conftest import ARTIFACTS, serve_folder
 
 pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="session")
-def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return serve_folder(build_site(tmp_path_factory.mktemp("hostile-browser"), FIXTURES / "hostile" / "content"))
+def hostile_url(hostile_site: Path) -> str:
+    return serve_folder(hostile_site)
 
 
 class Watch:

@@ -84,6 +84,7 @@ def test_long_quote_lists_show_the_newest_and_link_to_all_on_pages(
     assert any("/quotes/" in p and not p.startswith("quotes/") for p in result.pages)
 
 
+@pytest.mark.slow
 def test_the_synthetic_site_builds_strictly_and_its_links_resolve(synthetic: Path, tmp_path: Path) -> None:
     site = build_site(tmp_path, synthetic / "content")
     assert list(site.glob("*/*/mentions/2/index.html"))

@@ -97,6 +97,7 @@ def test_the_seed_corpus_is_below_the_threshold() -> None:
     assert choose_engine("auto", count_sources(ROOT / "content")) == "lunr"
 
 
+@pytest.mark.slow
 def test_the_plugin_refuses_an_unknown_setting(tmp_path: Path) -> None:
     config = _with_search(write_config(tmp_path, FIXTURES / "small" / "content"), "elasticsearch")
     result = mkdocs_build(config, tmp_path / "site")
@@ -130,16 +131,11 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root / "content", site
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small fixture corpus (its texts hold markup as text) with `search: pagefind` forced."""
-    root = tmp_path_factory.mktemp("pagefind-small")
-    site = root / "site"
-    config = _with_search(write_config(root, FIXTURES / "small" / "content"), "pagefind")
-    result = mkdocs_build(config, site)
-    if result.returncode != 0:
-        raise AssertionError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
-    return site
+@pytest.fixture
+def hostile(small_site: Path) -> Path:
+    """The small fixture corpus (its texts hold markup as text), built once per session with
+    `search: pagefind` forced."""
+    return small_site
 
 
 def _fragments(site: Path) -> dict[str, dict[str, Any]]:
@@ -161,6 +157,7 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_a_large_corpus_builds_a_pagefind_bundle_and_no_lunr_index(large: tuple[Path, Path]) -> None:
     content, site = large
     bundle = site / "pagefind"
@@ -181,6 +178,7 @@ def test_a_large_corpus_builds_a_pagefind_bundle_and_no_lunr_index(large: tuple[
         assert "javascripts/pagefind-search.js" in html and 'data-pagefind="' in html, page
 
 
+@pytest.mark.slow
 def test_pagefind_indexes_the_article_only(large: tuple[Path, Path]) -> None:
     content, site = large
     fragments = _fragments(site)
@@ -219,6 +217,7 @@ def test_pagefind_indexes_the_article_only(large: tuple[Path, Path]) -> None:
     assert any(" ".join(words) in f["content"] for url, f in fragments.items() if url.startswith("/sources/"))
 
 
+@pytest.mark.slow
 def test_pagefind_output_is_deterministic(large: tuple[Path, Path], tmp_path: Path) -> None:
     _content, site = large
     copy = tmp_path / "site"
@@ -234,6 +233,7 @@ def test_a_missing_pagefind_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_pat
         run_pagefind(tmp_path)
 
 
+@pytest.mark.slow
 def test_the_seed_site_keeps_lunr(seed_site: Path) -> None:
     assert (seed_site / "search" / "search_index.json").is_file()
     assert not (seed_site / "pagefind").exists()
@@ -375,6 +375,7 @@ def test_lunr_search_still_works_on_the_seed(browser: Any, seed_url: str) -> Non
         page.close()
 
 
+@pytest.mark.slow
 def test_the_hostile_build_uses_pagefind(hostile: Path) -> None:
     assert (hostile / "pagefind" / "pagefind.js").is_file()
     assert not (hostile / "search").exists()

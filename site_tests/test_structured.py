@@ -320,6 +320,7 @@ def _head(site: Path, page: str) -> Head:
     return parsed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page, schema_type", sorted(BUILT_PAGES.items()))
 def test_built_pages_carry_their_json_ld_and_feeds(seed_site: Path, seed: Corpus, page: str, schema_type: str) -> None:
     head = _head(seed_site, page)
@@ -340,6 +341,7 @@ def test_built_pages_carry_their_json_ld_and_feeds(seed_site: Path, seed: Corpus
         assert (seed_site / page / href).resolve().is_file(), href
 
 
+@pytest.mark.slow
 def test_pages_that_are_not_records_have_no_json_ld(seed_site: Path) -> None:
     for page in ("timeline", "network", "countries"):
         head = _head(seed_site, page)
