@@ -649,6 +649,12 @@ def main(argv: Sequence[str]) -> int:
         "--serve", action="store_true", help="also time an edit under mkdocs serve, plain and --dirty"
     )
     parser.add_argument(
+        "--lsp",
+        action="store_true",
+        help="time the language server instead (python -m generator lsp over stdio): diagnostics "
+        "after a change and completion after [[, per size",
+    )
+    parser.add_argument(
         "--builders",
         action="store_true",
         help="build each corpus with MkDocs, ProperDocs and Zensical in one run (full-build times, "
@@ -665,6 +671,8 @@ def main(argv: Sequence[str]) -> int:
     args = parser.parse_args(list(argv))
     work = args.work or Path(tempfile.mkdtemp(prefix="corpus-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.lsp:
+        return run_lsp(args.sizes, work, args.table)
     if args.builders:
         return run_builders(args, work)
     rows = []
@@ -894,4 +902,131 @@ def run_builders(args: argparse.Namespace, work: Path) -> int:
     print(result)
     if args.table:
         args.table.write_text(result, encoding="utf-8")
+    return 0
+
+
+# -- the language server over stdio: `bench --lsp` ---------------------------------------------
+
+
+def lsp_latency(n: int, work: Path, rounds: int = 40) -> dict[str, float]:
+    """A real ``python -m generator lsp`` on ``n`` synthetic sources, driven over stdio by
+    pygls' client: the first whole check (s), the time from a didChange of a source to its
+    diagnostics, and of a completion after ``[[`` (ms: median, 90th percentile and worst of
+    ``rounds``; the machine's load average is printed beside, as other work skews the worst)."""
+    import asyncio
+    import statistics
+
+    from lsprotocol import types as lsp
+    from pygls.lsp.client import LanguageClient
+
+    from generator.synthetic import write_corpus
+
+    root = work / f"lsp-n{n}"
+    if not (root / "content").exists():
+        write_corpus(root / "content", n)
+    sources = sorted((root / "content" / "sources").rglob("*.md"))
+    source = sources[len(sources) // 2]
+    text = source.read_text(encoding="utf-8")
+    uri = source.resolve().as_uri()
+
+    async def session() -> dict[str, float]:
+        client = LanguageClient("bench", "1")
+        arrived: asyncio.Queue[tuple[float, int]] = asyncio.Queue()
+
+        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: lsp.PublishDiagnosticsParams) -> None:
+            if params.uri == uri:
+                arrived.put_nowait((time.perf_counter(), len(params.diagnostics)))
+
+        await client.start_io(sys.executable, "-m", "generator", "lsp", cwd=str(root))
+        start = time.perf_counter()
+        await client.initialize_async(
+            lsp.InitializeParams(capabilities=lsp.ClientCapabilities(), root_uri=root.resolve().as_uri())
+        )
+        client.initialized(lsp.InitializedParams())
+        client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "markdown", 1, text))
+        )
+        await asyncio.wait_for(arrived.get(), 600)
+        loaded = time.perf_counter() - start
+        changes: list[float] = []
+        version = 1
+        for i in range(rounds):
+            version += 1
+            edited = text + (f"\nThey met [[unknown-{i}]] again.\n" if i % 2 else f"\nA new line {i}.\n")
+            sent = time.perf_counter()
+            client.text_document_did_change(
+                lsp.DidChangeTextDocumentParams(
+                    lsp.VersionedTextDocumentIdentifier(version=version, uri=uri),
+                    [lsp.TextDocumentContentChangeWholeDocument(text=edited)],
+                )
+            )
+            when, _count = await asyncio.wait_for(arrived.get(), 60)
+            changes.append((when - sent) * 1000)
+        completions: list[float] = []
+        for i in range(rounds):
+            version += 1
+            typed = "abcdefghijklmnoprstuvw"[i % 22]
+            edited = text + f"\nMet [[{typed}"
+            client.text_document_did_change(
+                lsp.DidChangeTextDocumentParams(
+                    lsp.VersionedTextDocumentIdentifier(version=version, uri=uri),
+                    [lsp.TextDocumentContentChangeWholeDocument(text=edited)],
+                )
+            )
+            await asyncio.wait_for(arrived.get(), 60)
+            line = edited.count("\n")
+            sent = time.perf_counter()
+            at = lsp.Position(line, len(f"Met [[{typed}"))
+            await client.text_document_completion_async(
+                lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), at)
+            )
+            completions.append((time.perf_counter() - sent) * 1000)
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+        return {
+            "sources": n,
+            "records": len(list((root / "content").rglob("*.md"))),
+            "load_s": loaded,
+            "change_median_ms": statistics.median(changes),
+            "change_p90_ms": statistics.quantiles(changes, n=10)[-1],
+            "change_max_ms": max(changes),
+            "completion_median_ms": statistics.median(completions),
+            "completion_p90_ms": statistics.quantiles(completions, n=10)[-1],
+            "completion_max_ms": max(completions),
+        }
+
+    return asyncio.run(session())
+
+
+def lsp_table(rows: Sequence[dict[str, float]]) -> str:
+    lines = [
+        "| sources | records | first whole check | diagnostics after a change (median / 90% / worst) "
+        "| completion after [[ (median / 90% / worst) |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {int(r['sources']):,} | {int(r['records']):,} | {r['load_s']:.1f} s "
+            f"| {r['change_median_ms']:.0f} / {r['change_p90_ms']:.0f} / {r['change_max_ms']:.0f} ms "
+            f"| {r['completion_median_ms']:.0f} / {r['completion_p90_ms']:.0f} "
+            f"/ {r['completion_max_ms']:.0f} ms |"
+        )
+    lines.append("")
+    lines.append("Goals at 1,000 sources: diagnostics within 200 ms of a change, completion within 50 ms.")
+    return "\n".join(lines) + "\n"
+
+
+def run_lsp(sizes: str, work: Path, table_path: Path | None) -> int:
+    rows = []
+    for n in (int(x) for x in sizes.split(",")):
+        print(f"{n} sources (language server over stdio):", flush=True)
+        rows.append(lsp_latency(n, work))
+    result = lsp_table(rows)
+    print()
+    print(result)
+    print(f"(load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    if table_path:
+        table_path.write_text(result, encoding="utf-8")
     return 0

@@ -17,6 +17,7 @@ workspace and its answers into LSP types, and nothing else.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -809,9 +810,19 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
             base = _path(root)
             state["ws"] = Workspace(content if content.is_absolute() else base / content, base)
 
+    def settle() -> None:
+        """After a whole check: the corpus's objects moved out of the cyclic collector's sight,
+        so that a collection while typing does not walk them all (measured at 1,000 sources: a
+        completion's worst time 89 ms with them, see README)."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
     @server.feature(lsp.INITIALIZED)
     def initialized(params: lsp.InitializedParams) -> None:
-        publish(ws().load())  # before any other message: what is typed is checked against it
+        changed = ws().load()  # before any other message: what is typed is checked against it
+        settle()
+        publish(changed)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
@@ -829,6 +840,7 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
     async def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
         path = _path(params.text_document.uri)
         changed = await asyncio.get_running_loop().run_in_executor(None, ws().save, path, params.text)
+        settle()
         publish(changed)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -843,6 +855,7 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
 
     async def reload() -> None:
         changed = await asyncio.get_running_loop().run_in_executor(None, ws().load)
+        settle()
         publish(changed)
 
     @server.feature(lsp.WORKSPACE_DID_CREATE_FILES, files)

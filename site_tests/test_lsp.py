@@ -505,3 +505,14 @@ def test_readme_shows_the_editor_setup() -> None:
     for needle in ("python -m generator lsp", "vim.lsp.start", "languages.toml", "VS Code"):
         assert needle in section
     assert textwrap.dedent(section)
+
+
+@pytest.mark.slow
+def test_bench_times_the_server_over_stdio(tmp_path: Path) -> None:
+    from generator.bench import lsp_latency, lsp_table
+
+    row = lsp_latency(5, tmp_path, rounds=4)
+    assert row["sources"] == 5 and row["records"] > 5
+    assert 0 < row["change_median_ms"] <= row["change_max_ms"] < 10_000
+    assert 0 < row["completion_median_ms"] <= row["completion_max_ms"] < 10_000
+    assert "| 5 |" in lsp_table([row])
