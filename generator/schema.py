@@ -21,6 +21,7 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -81,7 +82,7 @@ def _language(value: Any) -> str:
     return check_tag(value)
 
 
-def _iso(value: Any) -> str:
+def _iso(value: Any, info: ValidationInfo) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected an ISO 3166-1 code such as IR or IRN, got {value!r}")
     code = value.strip().upper()
@@ -91,9 +92,43 @@ def _iso(value: Any) -> str:
     elif len(code) == 3:
         country = pycountry.countries.get(alpha_3=code)
     if country is None:
-        codes = [c.alpha_2 for c in pycountry.countries] + [c.alpha_3 for c in pycountry.countries]
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 or alpha-3 code{suggestion(code, codes)}")
+        named = _named_country(info.data)  # the code of the country the record names: Iran -> IR
+        if named:
+            hint = "; did you mean " + ", ".join(f"'{c}'" for c in named[:-1])
+            hint += (" or " if len(named) > 1 else "") + f"'{named[-1]}'?"
+        else:
+            codes = [c.alpha_2 for c in pycountry.countries] + [c.alpha_3 for c in pycountry.countries]
+            hint = suggestion(code, codes)
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 or alpha-3 code{hint}")
     return str(country.alpha_2)
+
+
+def _named_country(fields: dict[str, Any]) -> list[str]:
+    """The alpha-2 codes of the countries a record's (already validated) name or aliases
+    name: exactly as pycountry knows them (a name, official or common name: "Iran" -> IR),
+    otherwise as the start of a word of those names ("Russia" in "Russian Federation" -> RU;
+    "Korea" -> KP, KR)."""
+    names = [n for n in (fields.get("name"), *fields.get("aliases", ())) if isinstance(n, str)]
+    for name in names:
+        try:
+            return [str(pycountry.countries.lookup(name).alpha_2)]
+        except LookupError:
+            continue
+    for name in (n for n in names if len(n) >= 4):  # "a" starts a word of many names
+        word = re.compile(r"(?<!\w)" + re.escape(name.casefold()))
+        found = sorted(
+            str(country.alpha_2)
+            for country in pycountry.countries
+            if any(word.search(known.casefold()) for known in _country_names(country))
+        )
+        if 0 < len(found) <= 3:
+            return found
+    return []
+
+
+def _country_names(country: Any) -> list[str]:
+    names = (country.name, getattr(country, "official_name", None), getattr(country, "common_name", None))
+    return [n for n in names if n]
 
 
 def _coordinates(value: Any) -> Any:

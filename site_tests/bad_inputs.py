@@ -58,7 +58,7 @@ CASES: list[Case] = [
     Case("missing required name", {"countries/iran.md": "---\niso: IR\n---\n"}, "content/countries/iran.md", 2, ("'name'", "missing")),
     Case("missing required iso", {"countries/iran.md": "---\nname: Iran\n---\n"}, "content/countries/iran.md", 2, ("'iso'", "missing")),
     Case("unknown field with suggestion", {"countries/iran.md": "---\nname: Iran\niso: IR\nalises: [Persia]\n---\n"}, "content/countries/iran.md", 4, ("unknown field 'alises'", "did you mean 'aliases'")),
-    Case("fake ISO code", {"countries/iran.md": "---\nname: Iran\niso: XQ\n---\n"}, "content/countries/iran.md", 3, ("'iso'", "not an ISO 3166-1")),
+    Case("fake ISO code", {"countries/iran.md": "---\nname: Iran\niso: XQ\n---\n"}, "content/countries/iran.md", 3, ("'iso'", "not an ISO 3166-1", "did you mean 'IR'?")),  # the code of the country it names
     Case("number where text is due", {"countries/iran.md": "---\nname: 1979\niso: IR\n---\n"}, "content/countries/iran.md", 2, ("'name'", "expected text", "1979")),
     Case("mapping where a list is due", {"organizations/sco.md": "---\nname: SCO\nmembers: {id: russia}\n---\n"}, "content/organizations/sco.md", 3, ("'members'", "expected a list")),
     Case("list where a mapping is due", {"organizations/sco.md": "---\nname: SCO\nmembers:\n  - [russia]\n---\n"}, "content/organizations/sco.md", 4, ("'members[0]'", "mapping")),
