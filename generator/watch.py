@@ -142,12 +142,27 @@ class ProjectWatch:
         if not result.ok:
             return Update((), (), problems, time.perf_counter() - started)
         files = project_files(self.project, result.pages, result.files)
+        written = self.apply(files)
+        removed = self.remove(rel for rel in list(self._on_disk) if rel not in files)
+        return Update(written, removed, problems, time.perf_counter() - started)
+
+    def apply(self, files: Mapping[str, str | bytes]) -> tuple[str, ...]:
+        """Write those of ``files`` (project-relative paths) whose bytes differ from DIR's;
+        returns their paths. An engine that reports only the outputs that changed calls this
+        with them (their paths under ``docs/``) and :meth:`remove` with the ones that went away."""
         wanted = {rel: data.encode("utf-8") if isinstance(data, str) else data for rel, data in files.items()}
-        written = [rel for rel, data in wanted.items() if self._on_disk.get(rel) != _digest(data)]
-        removed = sorted(rel for rel in self._on_disk if rel not in wanted and _owned(rel))
+        written = tuple(rel for rel, data in wanted.items() if self._on_disk.get(rel) != _digest(data))
         self._write(written, wanted)
+        return written
+
+    def remove(self, paths: Iterable[str]) -> tuple[str, ...]:
+        """Remove these project-relative paths from DIR, if it holds them and they are the
+        loop's own (under ``docs/`` or ``overrides/``); returns the ones removed."""
+        removed = tuple(
+            sorted(rel for rel in set(paths) if rel in self._on_disk and _owned(rel) and rel != CONFIG)
+        )
         self._remove(removed)
-        return Update(tuple(written), tuple(removed), problems, time.perf_counter() - started)
+        return removed
 
     def _write(self, paths: Iterable[str], data: Mapping[str, bytes]) -> None:
         paths = list(paths)

@@ -203,6 +203,38 @@ def test_the_loop_follows_a_save_through_watchdog(tmp_path: Path) -> None:
     assert "watch: first update:" in stream.getvalue() and "watch: update:" in stream.getvalue()
 
 
+@pytest.mark.parametrize(
+    "delta, gone, written, removed",
+    [
+        ({"docs/index.md": "changed"}, [], ("docs/index.md",), ()),
+        (
+            {"docs/new/page.md": "new"},
+            ["docs/events/sco-press.md"],
+            ("docs/new/page.md",),
+            ("docs/events/sco-press.md",),
+        ),
+        ({}, ["mkdocs.yml", "site/index.html", "docs/never-there.md"], (), ()),  # not the loop's to remove
+    ],
+)
+def test_an_engine_s_delta_is_applied_as_given(
+    tmp_path: Path, delta: dict[str, str], gone: list[str], written: tuple[str, ...], removed: tuple[str, ...]
+) -> None:
+    """The slot for an engine that reports only what changed: apply() and remove()."""
+    content = _copy(tmp_path)
+    out = tmp_path / "out"
+    watcher = _watcher(content, out)
+    watcher.update()
+    (out / "site").mkdir()
+    (out / "site" / "index.html").write_text("built")
+    same = {"docs/countries/iran.md": (out / "docs/countries/iran.md").read_text(encoding="utf-8")}
+    assert watcher.apply({**same, **delta}) == written
+    assert watcher.remove(gone) == removed
+    for rel, text in delta.items():
+        assert (out / rel).read_text(encoding="utf-8") == text
+    assert all(not (out / rel).exists() for rel in removed)
+    assert (out / "mkdocs.yml").is_file() and (out / "site" / "index.html").is_file()
+
+
 # One step of an author's session: (file, text there, text it becomes); a few break the corpus.
 STEPS = [
     (SOURCE, SENTENCE, "He spoke about terrorism and Iran again."),
