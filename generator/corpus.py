@@ -6,21 +6,18 @@ never loop over the corpus themselves.
 
 from __future__ import annotations
 
-import functools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from itertools import combinations
-from typing import Any, TypeVar
+from typing import Any
 
 from generator.dates import PartialDate
-from generator.incremental import BuildCache, KeptValue, ReadLog, interned, still_holds
 from generator.mentions import Text, sentence_at, sentence_bounds
 from generator.quotes import Found
 from generator.records import KIND_ORDER as KIND_ORDER
 from generator.records import Record
 from generator.schema import Event, Member, Organization, Person, Place, Quote, Role, Source
-from generator.translations import translations_by_original
 
 
 @dataclass(frozen=True)
@@ -89,6 +86,8 @@ class Corpus:
     tagged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     related: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     quotes_in: Mapping[str, tuple[QuoteRef, ...]] = field(default_factory=dict)  # by source, in order
+    # each source that has translations -> their ids (``translation_of``), by language then id
+    translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def mappings(self) -> dict[str, Mapping[str, Any]]:
         """The corpus's mappings by field name: all of it but the list of all quotes."""
@@ -101,48 +100,6 @@ class Corpus:
         front = self.records[event_id].front
         assert isinstance(front, Event)
         return front
-
-    @functools.cached_property
-    def translations(self) -> Mapping[str, tuple[str, ...]]:
-        """Each source that has translations → their ids (``translation_of``), by language."""
-        return translations_by_original(self.records)
-
-
-class _NotRead(tuple[QuoteRef, ...]):
-    """Stands for the list of all quotes in a corpus whose reads are noted (see :func:`kept`):
-    reads of it would not be noted, so it refuses them."""
-
-    def _refuse(self, *args: object) -> Any:
-        raise AssertionError("what is kept per record must not read the list of all quotes")
-
-    __iter__ = __len__ = __getitem__ = _refuse
-
-
-T = TypeVar("T")
-
-
-def kept(
-    memo: dict[str, KeptValue],
-    record: Record,
-    extra: Any,
-    corpus: Corpus,
-    mappings: Mapping[str, Mapping[str, Any]],
-    compute: Callable[[Corpus], T],
-) -> tuple[T, bool]:
-    """``compute(corpus)`` for one record, and whether it ran: kept from the last run when
-    the record and ``extra`` are the same and every value of the corpus it read then is the
-    same object now (the corpus keeps last run's value where it is equal; see
-    :func:`incremental.interned`). ``mappings`` is ``corpus.mappings()``, made once per run."""
-    hit = memo.get(record.id)
-    if hit is not None and hit.record is record and hit.extra == extra and still_holds(hit.reads, mappings):
-        value: T = hit.value
-        return value, False
-    log: list[tuple[str, Any, Any]] = []
-    watched = {name: ReadLog(name, values, log) for name, values in mappings.items()}
-    value = compute(replace(corpus, quotes=_NotRead(), **watched))
-    reads = {(name, key): read for name, key, read in log}  # a key read twice was read once
-    memo[record.id] = KeptValue(record, extra, tuple((n, k, read) for (n, k), read in reads.items()), value)
-    return value, True
 
 
 def sort_key(record: Record) -> tuple[object, ...]:
@@ -192,146 +149,225 @@ def _place_in_text(backlink: Backlink) -> tuple[int, int]:
     return backlink.paragraph, backlink.at
 
 
+# -- the graph: what each record contributes, and how a key's contributions are put together --
+#
+# The pure build below and the incremental engine (generator/incremental/) share these
+# functions, so a corpus kept up to date save by save is the same as one built whole.
+
+FIELDS = (
+    "backlinks", "participations", "parts", "reported_by", "quotes_by", "quotes_at", "memberships",
+    "offices", "located", "suborganizations", "events_at", "tagged", "translations",
+)
+"""The linked fields made of items that records contribute under a key (``marks``,
+``quotes_in`` and ``related`` are made apart: see :func:`finish_related`)."""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one record adds to the linked corpus.
+
+    ``items``: field -> ((key, item), ...) in the record's own order; ``pairs``: records
+    mentioned together or taking part together, with counts; its quotes and their marks."""
+
+    items: Mapping[str, tuple[tuple[str, Any], ...]]
+    pairs: tuple[tuple[tuple[str, str], int], ...] = ()
+    quotes: tuple[QuoteRef, ...] = ()
+    marks: Mapping[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+
+
+def contribution(record: Record, links: TextLinks | None, found: Mapping[int, Found]) -> Contribution:
+    """What ``record`` contributes, from its front matter, its text's links (``None`` for no
+    text) and where its quotes were found (by quote index)."""
+    items: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    pairs: Counter[tuple[str, str]] = Counter()
+    quotes: list[QuoteRef] = []
+    marks: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    rid = record.id
+    if links is not None:
+        for backlink in links.backlinks:
+            items["backlinks"].append((backlink.target, backlink))
+        pairs.update(dict(links.pairs))
+    front = record.front
+    if isinstance(front, Source):
+        tagged: list[str] = []
+        for event_id in front.reports:
+            items["reported_by"].append((event_id, rid))
+        tagged.extend(front.topics)  # each of its own topics, repeats kept
+        for i, quote in enumerate(front.quotes):
+            where = found.get(i)
+            ref = QuoteRef(rid, i, quote, where.first_paragraph if where else 0)
+            quotes.append(ref)
+            if where:
+                for number, spans in where.spans.items():
+                    marks[number].extend(spans)
+            for by in quote.by:
+                items["quotes_by"].append((by, ref))
+            if quote.event:
+                items["quotes_at"].append((quote.event, ref))
+            for topic in quote.topics:
+                if topic not in tagged:  # a source is tagged once per topic by its quotes
+                    tagged.append(topic)
+        items["tagged"].extend((topic, rid) for topic in tagged)
+        original = front.translation_of
+        if original and original != rid:
+            items["translations"].append((original, rid))
+    elif isinstance(front, Event):
+        for participant in front.participants:
+            items["participations"].append((participant.id, Participation(rid, participant.role)))
+        if front.part_of:
+            items["parts"].append((front.part_of, rid))
+        if front.place:
+            items["events_at"].append((front.place, rid))
+        for topic in front.topics:
+            items["tagged"].append((topic, rid))
+        participant_ids = sorted({p.id for p in front.participants})
+        for a, b in combinations(participant_ids, 2):
+            pairs[(a, b)] += 1
+    elif isinstance(front, Organization):
+        for member in front.members:
+            items["memberships"].append((member.id, _membership(rid, member)))
+        for member in front.members:
+            items["memberships"].append((rid, _membership(rid, member)))
+        if front.parent:
+            items["suborganizations"].append((front.parent, rid))
+        if front.country:
+            items["located"].append((front.country, rid))
+    elif isinstance(front, Person):
+        for role in front.roles:
+            if role.of:
+                items["offices"].append((role.of, Office(rid, role)))
+        for role in front.roles:
+            items["offices"].append((rid, Office(rid, role)))
+    elif isinstance(front, Place) and front.country:
+        items["located"].append((front.country, rid))
+    return Contribution(
+        {k: tuple(v) for k, v in items.items()},
+        tuple(sorted(pairs.items())),
+        tuple(quotes),
+        {k: tuple(v) for k, v in marks.items()},
+    )
+
+
+def _since(value: PartialDate | None) -> PartialDate:
+    return value or PartialDate(0)
+
+
+def finish(
+    name: str,
+    key: str,
+    contributed: list[tuple[str, tuple[Any, ...]]],
+    keys: Mapping[str, tuple[object, ...]],
+    records: Mapping[str, Record],
+) -> tuple[Any, ...] | None:
+    """The value of field ``name`` at ``key`` from each contributor's items there
+    (``contributed``: (contributor id, items), in contributor id order); ``None`` for none.
+    ``keys`` holds every record's sort key."""
+    if name == "backlinks":
+        if key not in records:
+            return None
+        ordered = sorted(contributed, key=lambda c: keys[c[0]])  # oldest text first
+        value: tuple[Any, ...] = tuple(item for _rid, its in ordered for item in its)
+        return value or None
+    items = [item for _rid, its in contributed for item in its]
+    if not items:
+        return None
+    if name == "translations":
+        if key not in records:
+            return None
+        items.sort(key=lambda t: (records[t].language.tag, t))
+    elif name == "participations":
+        items.sort(key=lambda p: (keys[p.event], p.role or ""))
+    elif name in ("parts", "reported_by", "events_at", "tagged", "located"):
+        items.sort(key=keys.__getitem__)
+    elif name == "memberships":
+        items.sort(key=lambda m: (_since(m.since), m.organization, m.member))
+    elif name == "offices":
+        items.sort(key=lambda o: (_since(o.role.since), o.person))
+    elif name == "suborganizations":
+        items.sort()
+    return tuple(items)
+
+
+def finish_related(
+    key: str, partners: Mapping[str, int], records: Mapping[str, Record]
+) -> tuple[tuple[str, int], ...] | None:
+    """The 12 records most often mentioned together with ``key`` (or taking part together)."""
+    if key not in records:
+        return None
+    found = [(b, n) for b, n in partners.items() if b in records and n]
+    if not found:
+        return None
+    return tuple(sorted(found, key=lambda x: (-x[1], records[x[0]].name.casefold(), x[0]))[:12])
+
+
+def quotes_in_order(
+    contributions: Mapping[str, Contribution], keys: Mapping[str, tuple[object, ...]]
+) -> tuple[QuoteRef, ...]:
+    """Every quote of the corpus, oldest source first, in text order."""
+    with_quotes = sorted((rid for rid, c in contributions.items() if c.quotes), key=keys.__getitem__)
+    return tuple(ref for rid in with_quotes for ref in contributions[rid].quotes)
+
+
+def assemble(
+    records: Mapping[str, Record],
+    texts: Mapping[str, Text],
+    contributions: Mapping[str, Contribution],
+) -> Corpus:
+    """The linked corpus from every record's contribution (``records`` ordered by id)."""
+    keys = {rid: sort_key(record) for rid, record in records.items()}
+    gathered: dict[str, dict[str, list[tuple[str, tuple[Any, ...]]]]] = {name: {} for name in FIELDS}
+    partners: dict[str, dict[str, int]] = defaultdict(dict)
+    for rid in records:
+        c = contributions[rid]
+        for name, pairs in c.items.items():
+            per_key: dict[str, list[Any]] = {}
+            for key, item in pairs:
+                per_key.setdefault(key, []).append(item)
+            table = gathered[name]
+            for key, its in per_key.items():
+                table.setdefault(key, []).append((rid, tuple(its)))
+        for (a, b), n in c.pairs:
+            partners[a][b] = partners[a].get(b, 0) + n
+            partners[b][a] = partners[b].get(a, 0) + n
+    linked: dict[str, Any] = {}
+    for name, table in gathered.items():
+        values = {}
+        for key in sorted(table):
+            value = finish(name, key, table[key], keys, records)
+            if value is not None:
+                values[key] = value
+        linked[name] = values
+    related = {}
+    for key in sorted(partners):
+        value = finish_related(key, partners[key], records)
+        if value is not None:
+            related[key] = value
+    marks = {rid: {n: list(s) for n, s in c.marks.items()} for rid, c in contributions.items() if c.marks}
+    quotes = quotes_in_order(contributions, keys)
+    quotes_in = {rid: contributions[rid].quotes for rid in sorted(contributions, key=keys.__getitem__)
+                 if contributions[rid].quotes}
+    return Corpus(
+        records=records, texts=texts, quotes=quotes, marks=marks, related=related, quotes_in=quotes_in,
+        **linked,
+    )
+
+
 def build(
     records: Mapping[str, Record],
     texts: Mapping[str, Text],
     found: Mapping[tuple[str, int], Found],
-    cache: BuildCache | None = None,
 ) -> Corpus:
+    """The linked corpus of validated records and their linked texts (pure)."""
     ordered = dict(sorted(records.items()))
-    keys = {rid: sort_key(record) for rid, record in records.items()}
-    backlinks: dict[str, list[Backlink]] = defaultdict(list)
-    cooccur: Counter[tuple[str, str]] = Counter()
-    # Texts in the order of their records, each text's backlinks in text order: every
-    # record's backlinks come out oldest source first without being sorted.
-    for record_id in sorted(texts, key=keys.__getitem__):
-        text = texts[record_id]
-        hit = cache.text_links.get(record_id) if cache is not None else None
-        if hit is not None and hit[0] is text:
-            links: TextLinks = hit[1]
-        else:
-            links = text_links(record_id, text)
-            if cache is not None:
-                cache.text_links[record_id] = (text, links)
-        for backlink in links.backlinks:
-            if backlink.target in records:
-                backlinks[backlink.target].append(backlink)
-        for pair, count in links.pairs:
-            cooccur[pair] += count
-
-    quotes: list[QuoteRef] = []
-    marks: dict[str, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    quotes_by: dict[str, list[QuoteRef]] = defaultdict(list)
-    quotes_at: dict[str, list[QuoteRef]] = defaultdict(list)
-    participations: dict[str, list[Participation]] = defaultdict(list)
-    parts: dict[str, list[str]] = defaultdict(list)
-    reported_by: dict[str, list[str]] = defaultdict(list)
-    memberships: dict[str, list[Membership]] = defaultdict(list)
-    offices: dict[str, list[Office]] = defaultdict(list)
-    located: dict[str, list[str]] = defaultdict(list)
-    suborganizations: dict[str, list[str]] = defaultdict(list)
-    events_at: dict[str, list[str]] = defaultdict(list)
-    tagged: dict[str, list[str]] = defaultdict(list)
-
-    for record in ordered.values():
-        front = record.front
-        if isinstance(front, Source):
-            for event_id in front.reports:
-                reported_by[event_id].append(record.id)
-            for topic in front.topics:
-                tagged[topic].append(record.id)
-            for i, quote in enumerate(front.quotes):
-                where = found.get((record.id, i))
-                ref = QuoteRef(record.id, i, quote, where.first_paragraph if where else 0)
-                quotes.append(ref)
-                if where:
-                    for number, spans in where.spans.items():
-                        marks[record.id][number].extend(spans)
-                for by in quote.by:
-                    quotes_by[by].append(ref)
-                if quote.event:
-                    quotes_at[quote.event].append(ref)
-                for topic in quote.topics:
-                    # Only this source adds itself, and nothing else is added while it is
-                    # read: if it is already tagged, it is the last one (a long list of
-                    # sources need not be searched for it).
-                    if record.id not in tagged[topic][-1:]:
-                        tagged[topic].append(record.id)
-        elif isinstance(front, Event):
-            for participant in front.participants:
-                participations[participant.id].append(Participation(record.id, participant.role))
-            if front.part_of:
-                parts[front.part_of].append(record.id)
-            if front.place:
-                events_at[front.place].append(record.id)
-            for topic in front.topics:
-                tagged[topic].append(record.id)
-            participant_ids = sorted({p.id for p in front.participants})
-            for a, b in combinations(participant_ids, 2):
-                cooccur[(a, b)] += 1
-        elif isinstance(front, Organization):
-            for member in front.members:
-                memberships[member.id].append(_membership(record.id, member))
-                memberships[record.id].append(_membership(record.id, member))
-            if front.parent:
-                suborganizations[front.parent].append(record.id)
-            if front.country:
-                located[front.country].append(record.id)
-        elif isinstance(front, Person):
-            for role in front.roles:
-                if role.of:
-                    offices[role.of].append(Office(record.id, role))
-                offices[record.id].append(Office(record.id, role))
-        elif isinstance(front, Place) and front.country:
-            located[front.country].append(record.id)
-
-    related: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for (a, b), count in cooccur.items():
-        if a in records and b in records:
-            related[a].append((b, count))
-            related[b].append((a, count))
-
-    def by_date(ids: list[str]) -> tuple[str, ...]:
-        return tuple(sorted(ids, key=keys.__getitem__))
-
-    all_quotes = tuple(sorted(quotes, key=lambda q: (keys[q.source], q.index)))
-    quotes_in: dict[str, list[QuoteRef]] = defaultdict(list)
-    for ref in all_quotes:
-        quotes_in[ref.source].append(ref)
-
-    linked: dict[str, dict[str, Any]] = dict(
-        marks={k: dict(v) for k, v in marks.items()},
-        backlinks={k: tuple(v) for k, v in backlinks.items()},
-        participations={
-            k: tuple(sorted(v, key=lambda p: (keys[p.event], p.role or "")))
-            for k, v in participations.items()
-        },
-        parts={k: by_date(v) for k, v in parts.items()},
-        reported_by={k: by_date(v) for k, v in reported_by.items()},
-        quotes_by={k: tuple(v) for k, v in quotes_by.items()},
-        quotes_at={k: tuple(v) for k, v in quotes_at.items()},
-        memberships={
-            k: tuple(sorted(v, key=lambda m: (m.since or PartialDate(0), m.organization, m.member)))
-            for k, v in memberships.items()
-        },
-        offices={
-            k: tuple(sorted(v, key=lambda o: (o.role.since or PartialDate(0), o.person)))
-            for k, v in offices.items()
-        },
-        located={k: tuple(sorted(v, key=keys.__getitem__)) for k, v in located.items()},
-        suborganizations={k: tuple(sorted(v)) for k, v in suborganizations.items()},
-        events_at={k: by_date(v) for k, v in events_at.items()},
-        tagged={k: tuple(sorted(v, key=keys.__getitem__)) for k, v in tagged.items()},
-        related={
-            k: tuple(sorted(v, key=lambda x: (-x[1], records[x[0]].name.casefold(), x[0]))[:12])
-            for k, v in related.items()
-        },
-        quotes_in={k: tuple(v) for k, v in quotes_in.items()},
-    )
-    if cache is not None:  # unchanged values stay the same objects from run to run
-        linked = {name: interned(cache.corpus_values.setdefault(name, {}), values)
-                  for name, values in linked.items()}
-    return Corpus(records=ordered, texts=texts, quotes=all_quotes, **linked)
+    by_source: dict[str, dict[int, Found]] = defaultdict(dict)
+    for (source, i), where in found.items():
+        by_source[source][i] = where
+    contributions = {}
+    for rid, record in ordered.items():
+        text = texts.get(rid)
+        links = text_links(rid, text) if text is not None else None
+        contributions[rid] = contribution(record, links, by_source.get(rid, {}))
+    return assemble(ordered, texts, contributions)
 
 
 def _membership(org: str, member: Member) -> Membership:

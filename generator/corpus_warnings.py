@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 from generator.corpus import Corpus
 from generator.dates import PartialDate
-from generator.incremental import BuildCache
 from generator.linking import refs_of
 from generator.mentions import Text
 from generator.problems import Problem, warning
@@ -107,13 +107,17 @@ _CALENDAR = frozenset(
 CANDIDATE_MIN_COUNT = 2
 
 
-def corpus_warnings(corpus: Corpus, cache: BuildCache | None = None) -> list[Problem]:
+def corpus_warnings(
+    corpus: Corpus, names_in: Mapping[str, list[tuple[str, int]]] | None = None
+) -> list[Problem]:
+    """Every warning of a linked corpus. ``names_in``: the capitalised names of each source's
+    text (:func:`capitalised_names`), where they are known already."""
     problems: list[Problem] = []
     problems.extend(_unreferenced(corpus))
     problems.extend(_unreported_events(corpus))
     problems.extend(_reported_before_it_happened(corpus))
     problems.extend(_dates_contradict_events(corpus))
-    problems.extend(_candidate_records(corpus, cache))
+    problems.extend(_candidate_records(corpus, names_in))
     return problems
 
 
@@ -232,7 +236,7 @@ def _dates_contradict_events(corpus: Corpus) -> list[Problem]:
     return problems
 
 
-def _candidate_records(corpus: Corpus, cache: BuildCache | None) -> list[Problem]:
+def _candidate_records(corpus: Corpus, names_in: Mapping[str, list[tuple[str, int]]] | None) -> list[Problem]:
     known: set[str] = set(_CALENDAR)
     names_of_records: set[str] = set()
     for record in corpus.records.values():
@@ -249,13 +253,7 @@ def _candidate_records(corpus: Corpus, cache: BuildCache | None) -> list[Problem
         record = corpus.records[record_id]
         if not isinstance(record.front, Source):
             continue
-        hit = cache.candidates.get(record_id) if cache is not None else None
-        if hit is not None and hit[0] is text:
-            names = hit[1]
-        else:
-            names = _capitalised_names(text)
-            if cache is not None:
-                cache.candidates[record_id] = (text, names)
+        names = names_in[record_id] if names_in is not None else capitalised_names(text)
         for found, line in names:
             words = found.split()
             while (
@@ -289,7 +287,7 @@ def _candidate_records(corpus: Corpus, cache: BuildCache | None) -> list[Problem
     return problems
 
 
-def _capitalised_names(text: Text) -> list[tuple[str, int]]:
+def capitalised_names(text: Text) -> list[tuple[str, int]]:
     """Capitalised runs of words in plain text segments, except at the start of a sentence."""
     found: list[tuple[str, int]] = []
     for block in text.paragraphs:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-from generator.corpus import Corpus, kept
+from generator.corpus import Corpus
 from generator.dates import PartialDate
-from generator.incremental import FeedMemo
 from generator.opendata import page_url
 from generator.parallel import fork_map, workers_wanted
 from generator.records import KIND_LABELS, Record
@@ -189,22 +188,34 @@ def _atom(
     return xml if xml.endswith("\n") else xml + "\n"
 
 
-def _entry_facts(corpus: Corpus, record: Record) -> tuple[object, ...]:
-    """Everything of a record its feed entry shows: equal facts, equal entry."""
-    front = record.front
-    topics = front.topics if isinstance(front, Event | Source) else ()
-    author = _name_of(corpus, front.author) if isinstance(front, Source) else None
-    names = tuple(corpus.records[t].name if t in corpus.records else None for t in topics)
-    return (record.kind, record.id, record.name, record.summary, _date_of(record), topics, names, author)
+def fallback_date(corpus: Corpus) -> PartialDate:
+    """The date an empty feed says it was updated: the newest in the corpus."""
+    dated = [r for r in corpus.records.values() if r.kind in ("events", "sources")]
+    return _date_of(max(dated, key=_newest_key)) if dated else PartialDate(1970, 1, 1)
 
 
-def feeds(
-    corpus: Corpus,
-    site_name: str,
-    site_url: str | None = None,
-    memo: FeedMemo | None = None,
-) -> dict[str, str]:
-    """Atom feeds keyed by their path relative to the site root.
+def site_feed(corpus: Corpus, site_name: str) -> Wanted:
+    """``feeds/all.xml``: the newest :data:`FEED_SIZE` sources and events of the site."""
+    dated = (r for r in corpus.records.values() if r.kind in ("events", "sources"))
+    newest = heapq.nlargest(FEED_SIZE, dated, key=_newest_key)
+    return "feeds/all.xml", "all", f"{site_name}: latest events and sources", None, "", newest
+
+
+def feed_records(corpus: Corpus) -> list[Record]:
+    """The records that have a feed of their own, kind by kind."""
+    return [record for kind in FEED_KINDS for record in corpus.of_kind(kind)]
+
+
+def write_feed(
+    corpus: Corpus, site_name: str, site_url: str | None, fallback: PartialDate, feed: Wanted
+) -> str:
+    """One feed's Atom XML."""
+    path, name, title, subtitle, page, items = feed
+    return _atom(corpus, site_name, _Links(site_url, path), name, title, subtitle, page, items, fallback)
+
+
+def feeds(corpus: Corpus, site_name: str, site_url: str | None = None) -> dict[str, str]:
+    """Atom feeds keyed by their path relative to the site root (pure).
 
     ``feeds/all.xml`` holds the newest :data:`FEED_SIZE` sources and events; ``feeds/<kind>/<id>.xml``
     for every country, organization, person, place and topic holds the newest sources that
@@ -213,56 +224,17 @@ def feeds(
     the feed file) and a ``urn:corpus:<kind>:<id>`` id, since Atom ids must be
     absolute IRIs. Every timestamp is a corpus date (an entry's date; a feed's newest entry,
     or the newest date in the corpus for an empty feed), so the bytes never depend on when
-    they were made.
-
-    ``memo`` (kept by `mkdocs serve` between rebuilds) keeps each feed's XML with what it was
-    written from: a feed is written again only when that changed."""
-    dated = [r for r in corpus.records.values() if r.kind in ("events", "sources")]
-    newest = _newest_first(dated)
-    fallback = _date_of(newest[0]) if newest else PartialDate(1970, 1, 1)
-    everything: Wanted = (
-        "feeds/all.xml", "all", f"{site_name}: latest events and sources", None, "", newest[:FEED_SIZE]
+    they were made. A big site's feeds are written on every core."""
+    fallback = fallback_date(corpus)
+    wanted = [site_feed(corpus, site_name)]
+    wanted += [record_feed(corpus, site_name, r) for r in feed_records(corpus)]
+    processes = workers_wanted() if len(wanted) >= PARALLEL_FEEDS else 1
+    written = fork_map(
+        lambda share: [write_feed(corpus, site_name, site_url, fallback, feed) for feed in share],
+        wanted,
+        processes,
     )
-    records = [record for kind in FEED_KINDS for record in corpus.of_kind(kind)]
-
-    def write(feed: Wanted) -> str:
-        path, name, title, subtitle, page, items = feed
-        return _atom(corpus, site_name, _Links(site_url, path), name, title, subtitle, page, items, fallback)
-
-    if memo is None:  # a full build: every feed written, on every core for many of them
-        wanted = [everything] + [record_feed(corpus, site_name, record) for record in records]
-        processes = workers_wanted() if len(wanted) >= PARALLEL_FEEDS else 1
-        written = fork_map(lambda share: [write(feed) for feed in share], wanted, processes)
-        return dict(sorted((feed[0], xml) for feed, xml in zip(wanted, written, strict=True)))
-    # A feed is written again when the facts it shows changed; a record's facts are gathered
-    # again only when what they were gathered from changed (see corpus.kept).
-    site = (site_name, site_url, fallback)
-    mappings = corpus.mappings()
-    files: dict[str, str] = {}
-
-    def keep(path: str, facts: object, feed: Callable[[], Wanted]) -> None:
-        known = memo.xml.get(path)
-        if known is None or known[0] != facts:
-            known = memo.xml[path] = (facts, write(feed()))
-        files[path] = known[1]
-
-    keep(everything[0], (site, [_entry_facts(corpus, r) for r in everything[5]]), lambda: everything)
-    for record in records:
-        gather = lambda c: _feed_facts(c, record)  # noqa: B023, E731 - called at once by kept
-        shown = kept(memo.facts, record, None, corpus, mappings, gather)[0]
-        feed = lambda: record_feed(corpus, site_name, record)  # noqa: B023, E731 - called at once
-        keep(f"feeds/{record.kind}/{record.id}.xml", (site, shown), feed)
-    for gone in set(memo.xml) - set(files):
-        del memo.xml[gone]
-    for gone in set(memo.facts) - {record.id for record in records}:
-        del memo.facts[gone]
-    return dict(sorted(files.items()))
-
-
-def _feed_facts(corpus: Corpus, record: Record) -> tuple[object, ...]:
-    """Everything a record's feed shows: its name and summary, and its entries' facts."""
-    items = feed_items(corpus, record, FEED_SIZE)
-    return record.name, record.summary, [_entry_facts(corpus, r) for r in items]
+    return dict(sorted((feed[0], xml) for feed, xml in zip(wanted, written, strict=True)))
 
 
 def record_feed(corpus: Corpus, site_name: str, record: Record) -> Wanted:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from generator.incremental import BuildCache
 from generator.mentions import Matcher, Text, parse, resolve
 from generator.problems import Problem, error, suggestion, warning
 from generator.quotes import Found, Haystack, closest_passage, find
@@ -100,36 +99,49 @@ def check_references(records: Mapping[str, Record], broken: frozenset[str] = fro
     validate) are not reported again as unknown."""
     problems: list[Problem] = []
     for record in records.values():
-        for ref in refs_of(record):
-            if ref.value in broken:
-                continue
-            found = check_ref(record, ref, records, f"field '{field_path(ref.loc)}'")
-            if found:
-                problems.append(found)
-        front = record.front
-        if isinstance(front, Source):
-            for fld in ("publisher", "author"):
-                value = getattr(front, fld)
-                if value and value not in records and ID_RE.match(value):
-                    hint = suggestion(value, records)
-                    problems.append(
-                        warning(
-                            record.path,
-                            record.line_of(fld),
-                            f"field '{fld}': '{value}' is no record's id, so it is shown as plain text{hint}",
-                        )
+        problems.extend(record_problems(record, records, broken))
+    problems.extend(cycle_problems(records))
+    return problems
+
+
+def cycle_problems(records: Mapping[str, Record]) -> list[Problem]:
+    """Events held within themselves and organizations their own parent, through any chain."""
+    return [*_cycles(records, "events", "part_of"), *_cycles(records, "organizations", "parent")]
+
+
+def record_problems(
+    record: Record, records: Mapping[str, Record], broken: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Problems of one record's id-valued fields."""
+    problems: list[Problem] = []
+    for ref in refs_of(record):
+        if ref.value in broken:
+            continue
+        found = check_ref(record, ref, records, f"field '{field_path(ref.loc)}'")
+        if found:
+            problems.append(found)
+    front = record.front
+    if isinstance(front, Source):
+        for fld in ("publisher", "author"):
+            value = getattr(front, fld)
+            if value and value not in records and ID_RE.match(value):
+                hint = suggestion(value, records)
+                problems.append(
+                    warning(
+                        record.path,
+                        record.line_of(fld),
+                        f"field '{fld}': '{value}' is no record's id, so it is shown as plain text{hint}",
                     )
-                elif value in records and records[value].kind not in ("organizations", "people"):
-                    problems.append(
-                        error(
-                            record.path,
-                            record.line_of(fld),
-                            f"field '{fld}': '{value}' is a {records[value].label.lower()}, "
-                            "but this field takes an organization or a person",
-                        )
+                )
+            elif value in records and records[value].kind not in ("organizations", "people"):
+                problems.append(
+                    error(
+                        record.path,
+                        record.line_of(fld),
+                        f"field '{fld}': '{value}' is a {records[value].label.lower()}, "
+                        "but this field takes an organization or a person",
                     )
-    problems.extend(_cycles(records, "events", "part_of"))
-    problems.extend(_cycles(records, "organizations", "parent"))
+                )
     return problems
 
 
@@ -187,100 +199,101 @@ def link_texts(
     records: Mapping[str, Record],
     matcher: Matcher,
     broken: frozenset[str] = frozenset(),
-    cache: BuildCache | None = None,
 ) -> tuple[dict[str, Text], list[Problem]]:
     """Every body parsed, its mentions resolved (auto-linked in sources), unknown ids reported."""
-    names = {r.id: r.name for r in records.values()}
+    names = record_names(records)
     texts: dict[str, Text] = {}
     problems: list[Problem] = []
     for record in records.values():
         if not record.body.strip():
             continue
-        auto = isinstance(record.front, Source) and record.front.autolink
-        text = _linked_text(record, names, matcher if auto else None, cache)
+        text = link_text(record, names, matcher)
         texts[record.id] = text
-        for _block, seg, _offset in text.mentions():
-            if seg.explicit and seg.target not in records and seg.target not in broken:
-                if not seg.target:
-                    problems.append(
-                        error(
-                            record.path,
-                            seg.line,
-                            "empty mention '[[]]': write [[id]] or [[id|text]]",
-                            seg.column,
-                        )
-                    )
-                    continue
-                problems.append(
-                    error(
-                        record.path,
-                        seg.line,
-                        f"mention '{seg.raw}': unknown id '{seg.target}'{suggestion(seg.target, records)}",
-                        seg.column,
-                    )
-                )
+        problems.extend(mention_problems(record, text, records, broken))
     return texts, problems
 
 
-def _linked_text(
-    record: Record, names: Mapping[str, str], matcher: Matcher | None, cache: BuildCache | None
-) -> Text:
-    if cache is None:
-        return resolve(
-            parse(record.body, record.body_line), names, matcher, record.language.tag, record.inflects
-        )
-    parse_key = (record.body, record.body_line)
-    parsed = cache.parsed.get(parse_key)
-    if parsed is None:
-        parsed = cache.parsed[parse_key] = parse(record.body, record.body_line)
-    explicit = tuple(sorted({seg.target for _b, seg, _o in parsed.mentions() if seg.explicit}))
-    key = (parse_key, matcher.signature if matcher else None, tuple(names.get(t) for t in explicit), explicit)
-    hit = cache.resolved.get(record.id)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    cache.stats.texts_linked += 1
-    text = resolve(parsed, names, matcher, record.language.tag, record.inflects)
-    cache.resolved[record.id] = (key, text)
-    return text
+def record_names(records: Mapping[str, Record]) -> dict[str, str]:
+    """Each record's display name, by id: what an explicit ``[[id]]`` mention shows."""
+    return {r.id: r.name for r in records.values()}
+
+
+def autolinked(record: Record) -> bool:
+    """Whether a record's text is auto-linked: a source's, unless it says ``autolink: false``."""
+    return isinstance(record.front, Source) and record.front.autolink
+
+
+def link_text(record: Record, names: Mapping[str, str], matcher: Matcher) -> Text:
+    """One record's body parsed and its mentions resolved (pure)."""
+    return resolve(
+        parse(record.body, record.body_line),
+        names,
+        matcher if autolinked(record) else None,
+        record.language.tag,
+        record.inflects,
+    )
+
+
+def mention_problems(
+    record: Record, text: Text, records: Mapping[str, object], broken: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Explicit mentions in one text that name no record (empty, or an unknown id)."""
+    problems: list[Problem] = []
+    for _block, seg, _offset in text.mentions():
+        if seg.explicit and seg.target not in records and seg.target not in broken:
+            if not seg.target:
+                problems.append(
+                    error(
+                        record.path, seg.line, "empty mention '[[]]': write [[id]] or [[id|text]]", seg.column
+                    )
+                )
+                continue
+            problems.append(
+                error(
+                    record.path,
+                    seg.line,
+                    f"mention '{seg.raw}': unknown id '{seg.target}'{suggestion(seg.target, records)}",
+                    seg.column,
+                )
+            )
+    return problems
 
 
 def locate_quotes(
-    records: Mapping[str, Record], texts: Mapping[str, Text], cache: BuildCache | None = None
+    records: Mapping[str, Record], texts: Mapping[str, Text]
 ) -> tuple[dict[tuple[str, int], Found], list[Problem]]:
     found: dict[tuple[str, int], Found] = {}
     problems: list[Problem] = []
     for record in records.values():
         if not isinstance(record.front, Source):
             continue
-        text = texts.get(record.id, Text(()))
-        lines = tuple(record.line_of("quotes", i, "text") for i in range(len(record.front.quotes)))
-        key = (text, record.front.quotes, record.path, lines)
-        hit = cache.quotes.get(record.id) if cache is not None else None
-        if hit is not None and hit[0] == key:
-            found.update({(record.id, i): f for i, f in hit[1].items()})
-            problems.extend(hit[2])
-            continue
-        mine: dict[int, Found] = {}
-        mine_problems: list[Problem] = []
-        haystack = Haystack.of(text) if record.front.quotes else None
-        for i, quote in enumerate(record.front.quotes):
-            assert haystack is not None
-            where = find(quote.text, haystack)
-            if where is None:
-                near = closest_passage(quote.text, text)
-                hint = f"; the closest passage is: {near}" if near else ""
-                mine_problems.append(
-                    error(
-                        record.path,
-                        record.line_of("quotes", i, "text"),
-                        f"field 'quotes[{i}].text' does not occur in the text "
-                        f"(white space and quotation-mark style aside){hint}",
-                    )
-                )
-            else:
-                mine[i] = where
-        if cache is not None:
-            cache.quotes[record.id] = (key, mine, mine_problems)
+        mine, mine_problems = quotes_of(record, texts.get(record.id, Text(())))
         found.update({(record.id, i): f for i, f in mine.items()})
         problems.extend(mine_problems)
     return found, problems
+
+
+def quotes_of(record: Record, text: Text) -> tuple[dict[int, Found], list[Problem]]:
+    """Where each quote of a source stands in its text (by quote index), and the quotes that
+    do not occur in it."""
+    assert isinstance(record.front, Source)
+    mine: dict[int, Found] = {}
+    problems: list[Problem] = []
+    haystack = Haystack.of(text) if record.front.quotes else None
+    for i, quote in enumerate(record.front.quotes):
+        assert haystack is not None
+        where = find(quote.text, haystack)
+        if where is None:
+            near = closest_passage(quote.text, text)
+            hint = f"; the closest passage is: {near}" if near else ""
+            problems.append(
+                error(
+                    record.path,
+                    record.line_of("quotes", i, "text"),
+                    f"field 'quotes[{i}].text' does not occur in the text "
+                    f"(white space and quotation-mark style aside){hint}",
+                )
+            )
+        else:
+            mine[i] = where
+    return mine, problems

@@ -21,7 +21,6 @@ from pydantic import BaseModel
 
 from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate
-from generator.incremental import OpenDataMemo
 from generator.records import Record
 from generator.schema import Event, Organization, Person, Place, Source
 
@@ -145,18 +144,9 @@ def _mention_rows(backlinks: tuple[Backlink, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def mentions_by_record(corpus: Corpus, memo: OpenDataMemo | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Each mentioned record's mentions, by record id in order (``memo``: see :class:`OpenDataMemo`)."""
-    if memo is None:
-        return {target: _mention_rows(corpus.backlinks[target]) for target in sorted(corpus.backlinks)}
-    found = {}
-    for target in sorted(corpus.backlinks):
-        backlinks = corpus.backlinks[target]
-        hit = memo.mentions.get(target)
-        found[target] = hit[1] if hit is not None and hit[0] is backlinks else _mention_rows(backlinks)
-    memo.mentions.clear()
-    memo.mentions.update({target: (corpus.backlinks[target], rows) for target, rows in found.items()})
-    return found
+def mentions_by_record(corpus: Corpus) -> dict[str, list[dict[str, Any]]]:
+    """Each mentioned record's mentions, by record id in order."""
+    return {target: _mention_rows(corpus.backlinks[target]) for target in sorted(corpus.backlinks)}
 
 
 def quotes(corpus: Corpus) -> list[dict[str, Any]]:
@@ -174,34 +164,15 @@ def quotes(corpus: Corpus) -> list[dict[str, Any]]:
     ]
 
 
-def _entries(corpus: Corpus, memo: OpenDataMemo | None) -> list[dict[str, Any]]:
-    """Every record's entry; with a memo (kept while serving), a record read from an unchanged
-    file (the same object as last run) keeps its entry: converting fronts is most of the cost."""
-    if memo is None:
-        return [record_entry(r) for r in corpus.records.values()]
-    entries = []
-    kept: dict[str, tuple[Record, dict[str, Any]]] = {}
-    for record in corpus.records.values():
-        hit = memo.entries.get(record.id)
-        entry = hit[1] if hit is not None and hit[0] is record else record_entry(record)
-        kept[record.id] = (record, entry)
-        entries.append(entry)
-    memo.entries.clear()
-    memo.entries.update(kept)
-    return entries
+def corpus_document(corpus: Corpus) -> dict[str, Any]:
+    return _document(corpus, mentions_by_record(corpus))
 
 
-def corpus_document(corpus: Corpus, memo: OpenDataMemo | None = None) -> dict[str, Any]:
-    return _document(corpus, memo, mentions_by_record(corpus, memo))
-
-
-def _document(
-    corpus: Corpus, memo: OpenDataMemo | None, mentioned: dict[str, list[dict[str, Any]]]
-) -> dict[str, Any]:
+def _document(corpus: Corpus, mentioned: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return {
         "$schema": "corpus.schema.json",
         "version": FORMAT_VERSION,
-        "records": _entries(corpus, memo),
+        "records": [record_entry(r) for r in corpus.records.values()],
         "relations": relations(corpus),
         "mentions": [row for rows in mentioned.values() for row in rows],
         "quotes": quotes(corpus),
@@ -305,10 +276,10 @@ def tables(corpus: Corpus) -> dict[str, str]:
     }
 
 
-def data_files(corpus: Corpus, memo: OpenDataMemo | None = None) -> dict[str, str]:
-    """Every file under ``data/``, by its path in the site (``memo``: see :class:`OpenDataMemo`)."""
-    mentioned = mentions_by_record(corpus, memo)
-    document = _document(corpus, memo, mentioned)
+def data_files(corpus: Corpus) -> dict[str, str]:
+    """Every file under ``data/``, by its path in the site (pure)."""
+    mentioned = mentions_by_record(corpus)
+    document = _document(corpus, mentioned)
     files = {"data/corpus.json": _json(document), "data/corpus.schema.json": _json(SCHEMA)}
     files.update(tables(corpus))
     related: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -320,34 +291,14 @@ def data_files(corpus: Corpus, memo: OpenDataMemo | None = None) -> dict[str, st
     for quote in document["quotes"]:
         for rid in {quote["source"], *quote["by"], *([quote["event"]] if quote["event"] else [])}:
             quoted[rid].append(quote)
-    kept: dict[str, tuple[tuple[Any, ...], str]] = {}
     for entry in document["records"]:
         rid = entry["id"]
-        parts = (entry, mentioned.get(rid, _NO_ROWS), related.get(rid, []), quoted.get(rid, []))
-        hit = memo.files.get(rid) if memo is not None else None
-        if hit is not None and _same_parts(hit[0], parts):
-            text = hit[1]
-        else:
-            text = _json(
-                {**entry, "$schema": "../record.schema.json", "mentions": parts[1], "relations": parts[2],
-                 "quotes": parts[3]}
-            )
-        kept[rid] = (parts, text)
-        files[f"data/{entry['kind']}/{rid}.json"] = text
-    if memo is not None:
-        memo.files.clear()
-        memo.files.update(kept)
+        files[f"data/{entry['kind']}/{rid}.json"] = _json(
+            {**entry, "$schema": "../record.schema.json", "mentions": mentioned.get(rid, []),
+             "relations": related.get(rid, []), "quotes": quoted.get(rid, [])}
+        )
     files["data/record.schema.json"] = _json(RECORD_SCHEMA)
     return files
-
-
-_NO_ROWS: list[dict[str, Any]] = []  # the mention rows of a record nothing mentions (never changed)
-
-
-def _same_parts(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
-    """Whether a record's JSON file is made of the same parts: its entry and mention rows kept
-    (the same objects), its relations and quotes equal."""
-    return old[0] is new[0] and old[1] is new[1] and old[2] == new[2] and old[3] == new[3]
 
 
 # -- the schemas ---------------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from operator import attrgetter
 from typing import Any
 
 from generator import relations
-from generator.corpus import KIND_ORDER, Backlink, Corpus, QuoteRef, kept, sort_key
-from generator.incremental import BuildCache
+from generator.corpus import KIND_ORDER, Backlink, Corpus, QuoteRef, sort_key
 from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
 from generator.schema import Country, Event, Place, Source
@@ -65,37 +64,45 @@ def pager_numbers(count: int, current: int, around: int = PAGER_AROUND) -> list[
     return numbers
 
 
-def plan(corpus: Corpus, cache: BuildCache | None = None) -> list[PageSpec]:
-    """Every page of the site. With a cache, a record whose pages read only values of the
-    corpus that did not change since the last run keeps its planned pages."""
+SITE_GROUPS = (
+    "home", "quotes", "network", "map", "memberships", "timeline", "all-quotes",
+    *(f"index:{kind}" for kind in KIND_ORDER),
+)
+"""The pages that are not a record's, in groups planned together, in the order of the site's
+plan (record pages come after them, pair pages last)."""
+
+
+def site_group(name: str, corpus: Corpus, met: Mapping[tuple[str, str], tuple[str, ...]]) -> list[PageSpec]:
+    """The pages of one of :data:`SITE_GROUPS` (or ``"pairs"``: the pages of two countries)."""
+    if name == "home":
+        return [home(corpus)]
+    if name == "quotes":
+        return [quotes_index(corpus)]
+    if name == "network":
+        return [network_page(corpus, met)]
+    if name == "map":
+        return [map_page(corpus)]
+    if name == "memberships":
+        return [memberships_page(corpus)]
+    if name == "timeline":
+        return timeline(corpus)
+    if name == "all-quotes":
+        return quote_pages(corpus.quotes, "", QUOTES_ON_INDEX, "All quotes")
+    if name.startswith("index:"):
+        return kind_index(corpus, name.removeprefix("index:"))
+    if name == "pairs":
+        return pair_pages(corpus, met)
+    raise KeyError(name)
+
+
+def plan(corpus: Corpus) -> list[PageSpec]:
+    """Every page of the site (pure)."""
     met = relations.meetings(corpus)
-    specs = [
-        home(corpus),
-        quotes_index(corpus),
-        network_page(corpus, met),
-        map_page(corpus),
-        memberships_page(corpus),
-    ]
-    specs.extend(timeline(corpus))
-    specs.extend(quote_pages(corpus.quotes, "", QUOTES_ON_INDEX, "All quotes"))
-    for kind in KIND_ORDER:
-        specs.extend(kind_index(corpus, kind))
-    partners = _partners(met)
-    if cache is None:
-        for record in corpus.records.values():
-            specs.extend(record_pages(corpus, record, partners.get(record.id, ())))
-    else:
-        mappings = corpus.mappings()
-        for record in corpus.records.values():
-            ties = partners.get(record.id, ())
-            pages, planned = kept(
-                cache.plans, record, ties, corpus, mappings, lambda c: record_pages(c, record, ties)  # noqa: B023
-            )
-            specs.extend(pages)
-            cache.stats.records_planned += planned
-        for gone in set(cache.plans) - set(corpus.records):
-            del cache.plans[gone]
-    specs.extend(pair_pages(corpus, met))
+    specs = [spec for name in SITE_GROUPS for spec in site_group(name, corpus, met)]
+    partners = partners_of(met)
+    for record in corpus.records.values():
+        specs.extend(record_pages(corpus, record, partners.get(record.id, ())))
+    specs.extend(site_group("pairs", corpus, met))
     return specs
 
 
@@ -151,7 +158,9 @@ def _countries(corpus: Corpus, weights: dict[str, int]) -> tuple[tuple[str, str,
     return tuple(found)
 
 
-def _partners(met: dict[tuple[str, str], tuple[str, ...]]) -> dict[str, tuple[tuple[str, int, str], ...]]:
+def partners_of(
+    met: Mapping[tuple[str, str], tuple[str, ...]],
+) -> dict[str, tuple[tuple[str, int, str], ...]]:
     """For each country, the countries it met: (id, shared events, pair page)."""
     found: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
     for (a, b), events in met.items():
@@ -161,7 +170,7 @@ def _partners(met: dict[tuple[str, str], tuple[str, ...]]) -> dict[str, tuple[tu
     return {k: tuple(sorted(v, key=lambda x: (-x[1], x[0]))) for k, v in found.items()}
 
 
-def pair_pages(corpus: Corpus, met: dict[tuple[str, str], tuple[str, ...]]) -> list[PageSpec]:
+def pair_pages(corpus: Corpus, met: Mapping[tuple[str, str], tuple[str, ...]]) -> list[PageSpec]:
     specs = []
     for (a, b), events in met.items():
         first, second = corpus.records[a], corpus.records[b]
@@ -173,7 +182,7 @@ def pair_pages(corpus: Corpus, met: dict[tuple[str, str], tuple[str, ...]]) -> l
     return specs
 
 
-def network_page(corpus: Corpus, met: dict[tuple[str, str], tuple[str, ...]]) -> PageSpec:
+def network_page(corpus: Corpus, met: Mapping[tuple[str, str], tuple[str, ...]]) -> PageSpec:
     nodes, edges = relations.network(corpus)
     picture = Network(
         "network", "The most connected records and their strongest ties", nodes, edges,

@@ -1,9 +1,16 @@
 """The MkDocs adapter: runs the core, adds its pages as generated files, watches the corpus.
 
-Nothing is written into ``docs_dir``. The corpus is checked in ``on_pre_build``,
-before MkDocs cleans ``site/``, so a corpus with errors leaves the last built
-site as it was. While serving, a broken corpus keeps the last good pages and
-shows the problems at the top of every page.
+Nothing is written into ``docs_dir``. ``mkdocs build`` runs the pure core once; it checks the
+corpus in ``on_pre_build``, before MkDocs cleans ``site/``, so a corpus with errors leaves
+the last built site as it was.
+
+``mkdocs serve`` drives the incremental engine (:mod:`generator.incremental`), and, after its
+first build, has MkDocs rebuild only the pages whose Markdown changed (its ``--dirty``
+rebuild, arranged here: nobody needs to know the flag; a change of the theme overrides or of
+``mkdocs.yml`` still rebuilds everything). A broken file keeps the last good pages; the
+problems show at the top of every page through a small script the served pages load
+(``_corpus/problems.js``), so the save that breaks a file and the one that fixes it cost what
+any save costs. Material's search index follows every rebuild.
 """
 
 from __future__ import annotations
@@ -11,11 +18,14 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import json
 import logging
+import os
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +35,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
 from watchdog.utils.dirsnapshot import DirectorySnapshot
 
-from generator.incremental import BuildCache
-from generator.mentions import escape_markdown
+from generator.incremental import Engine
+from generator.incremental.bytecode import MemoryBytecodeCache
 from generator.problems import Problem
 from generator.sanitize import sanitize
 from generator.search import SETTINGS, PagefindError, choose_engine, count_sources, run_pagefind
@@ -37,6 +48,8 @@ from generator.site import SiteInfo, generate
 log = logging.getLogger("mkdocs.plugins.corpus")
 
 LISTED = {"index.md", "timeline.md", "quotes.md"}  # pages the nav may list; records are reached from indexes
+PROBLEMS_SCRIPT = "_corpus/problems.js"  # served only: the problems of the corpus, shown on every page
+BANNER_SHOWN = 50  # problems listed in the served banner; the rest are counted
 
 
 class CorpusConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -50,28 +63,28 @@ class CorpusConfig(base.Config):  # type: ignore[no-untyped-call]
 class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
-        self.last_good: dict[str, str] = {}
         self.pages: dict[str, str] = {}
-        self.files: dict[str, str] = {}  # open data (data/…), published beside the pages
+        self.files: dict[str, str] = {}  # feeds and open data (data/…), published beside the pages
         self.problems: list[Problem] = []
         self.page_dir: Path | None = None
         self.written: dict[str, str] = {}
-        self.cache: BuildCache | None = None
+        self.engine: Engine | None = None
+        self.bytecode = MemoryBytecodeCache()
         self.search_engine = "lunr"  # what `search` resolved to; the search partial reads it
-        self.dirty = False
-        self.indexed = False  # a build of this serve has written the search index
-        self.keep_index = False  # this build keeps that index (`serve --dirty`)
+        self.builds = 0  # builds of this serve so far
+        self.dirty = False  # this build is MkDocs's dirty rebuild (only changed pages)
+        self.search_entries: dict[str, list[dict[str, Any]]] = {}  # lunr entries by page, while serving
+        self._writer: int | None = None  # the process writing data/ after a save
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds of `mkdocs serve`.
         self.serving = command == "serve"
-        self.dirty = dirty
         if self.serving:
             # Pages are backed by files here (never in docs_dir), rewritten only when their
-            # Markdown changes, so `mkdocs serve --dirty` re-renders only changed pages.
+            # Markdown changes, so MkDocs's dirty rebuild re-renders only changed pages.
             self.page_dir = Path(tempfile.mkdtemp(prefix="corpus-pages-"))
             atexit.register(shutil.rmtree, self.page_dir, ignore_errors=True)  # also on Ctrl-C
-            self.cache = BuildCache()  # reuse what an edit did not change
+            _rebuild_dirty_after_first(self)
 
     @event_priority(-100)  # after Material's search plugin has set itself up
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -82,37 +95,20 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         if self.search_engine == "pagefind" and lunr is None:
             log.warning("corpus: search: pagefind needs Material's search plugin (its search box)")
             self.search_engine = "lunr"
-        # `serve --dirty` builds only the changed pages, and either index would hold just those:
-        # keep the whole one the first build wrote (stale for the edited pages until a restart).
-        self.keep_index = self.serving and self.dirty and self.indexed
-        if lunr is not None and (self.search_engine == "pagefind" or self.keep_index):
+        if lunr is not None and self.search_engine == "pagefind":
             _skip_lunr_index(config, lunr)
         log.info(f"corpus: {self.search_engine} search ({sources} sources, search: {self.config.search})")
         return config
 
-    @event_priority(-100)  # after every other plugin has written into the site
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.cache is not None and not self.indexed:
-            _freeze_heap()
-        keep, self.indexed = self.keep_index, True
-        if self.search_engine != "pagefind" or keep:
-            return
-        site = Path(config.site_dir)
-        stale = site / "search" / "search_index.json"  # from an earlier lunr build with --dirty
-        if stale.is_file():
-            stale.unlink()
-            with contextlib.suppress(OSError):
-                stale.parent.rmdir()
-        try:
-            run = run_pagefind(site)
-        except PagefindError as error:
-            raise PluginError(str(error)) from error
-        log.info(f"corpus: Pagefind indexed {run.pages} page(s) in {run.seconds:.2f}s")
-
-    def on_shutdown(self) -> None:
-        if self.page_dir is not None:
-            shutil.rmtree(self.page_dir, ignore_errors=True)
-            self.page_dir = None
+    def theme_key(self, config: MkDocsConfig) -> tuple[object, ...]:
+        """What a page's HTML depends on besides its Markdown: the theme overrides and the
+        configuration. When it changes, a serve rebuilds every page."""
+        root, _content, templates = self._paths(config)
+        found: list[object] = [_stat_key(Path(config.config_file_path or root / "mkdocs.yml"))]
+        theme = templates / "theme"
+        for folder, _dirs, names in sorted(os.walk(theme)):
+            found.extend((f"{folder}/{n}", _stat_key(Path(folder) / n)) for n in sorted(names))
+        return tuple(found)
 
     def _paths(self, config: MkDocsConfig) -> tuple[Path, Path, Path]:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -120,34 +116,41 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         root, content, templates = self._paths(config)
-        started = time.perf_counter()
         site = SiteInfo(config.site_name, config.site_url or None)
-        result = generate(content, templates, shown_base=root, cache=self.cache, site=site)
-        if self.cache is not None:
-            stats = self.cache.stats
-            log.info(
-                f"corpus: {time.perf_counter() - started:.2f}s, read {stats.files_read} file(s), "
-                f"linked {stats.texts_linked} text(s), planned {stats.records_planned} record(s), "
-                f"rendered {stats.pages_rendered} page(s), kept {stats.pages_reused}"
-            )
-        self.problems = list(result.problems)
-        for problem in result.warnings:
-            (log.warning if self.config.warnings_fail else log.info)(problem.format())
-        if result.ok:
-            self.pages = dict(result.pages)
-            self.files = dict(result.files)
-            self.last_good = self.pages
-            return
-        listing = "\n".join(p.format() for p in result.errors)
         if not self.serving:
-            raise PluginError(
-                f"the corpus has {len(result.errors)} error(s); the site was not rebuilt:\n{listing}"
-            )
-        for problem in result.errors:
-            log.error(problem.format())
-        banner = _banner(result.errors)
-        base_pages = self.last_good or {"index.md": "# The corpus has errors\n"}
-        self.pages = {path: banner + md for path, md in base_pages.items()}
+            result = generate(content, templates, shown_base=root, site=site)
+            self._report(result.problems)
+            if not result.ok:
+                listing = "\n".join(p.format() for p in result.errors)
+                raise PluginError(
+                    f"the corpus has {len(result.errors)} error(s); the site was not rebuilt:\n{listing}"
+                )
+            self.pages, self.files = dict(result.pages), dict(result.files)
+            return
+        if self.engine is None or (self.engine.content, self.engine.site) != (content, site):
+            self.engine = Engine(content, templates, root, site)
+        update = self.engine.update()
+        stats = update.stats
+        log.info(
+            f"corpus: {stats.seconds:.2f}s, read {stats.files_read} file(s), linked {stats.texts_linked} "
+            f"text(s), made {stats.outputs_made} output(s), kept {stats.outputs_kept}; "
+            f"{len(update.changed)} changed, {len(update.removed)} gone"
+        )
+        self._report(update.problems)
+        self.pages = dict(update.pages)
+        self.files = dict(update.files)
+        if not self.dirty:  # a whole build: the open data is part of it
+            self.files.update(self.engine.data_files())
+        if not update.pages:
+            self.pages = {"index.md": "# The corpus has errors\n"}
+
+    def _report(self, problems: tuple[Problem, ...]) -> None:
+        self.problems = [p for p in problems if p.severity.value == "error"]
+        for problem in problems:
+            if problem.severity.value == "error":
+                log.error(problem.format())
+            else:
+                (log.warning if self.config.warnings_fail else log.info)(problem.format())
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():
@@ -168,12 +171,14 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
                 files.remove(existing)
             if self.page_dir is None:
                 files.append(File.generated(config, path, content=text))
-            else:  # backed by a file, so `--dirty` copies it only when it changed
+            else:  # backed by a file, so a dirty rebuild copies it only when it changed
                 files.append(File.generated(config, path, abs_src_path=str(self._write(path, text))))
         if self.page_dir is not None:
             for gone in set(self.written) - set(self.pages) - set(self.files):
                 (self.page_dir / gone).unlink(missing_ok=True)
                 del self.written[gone]
+                if self.dirty:  # a dirty rebuild does not clean the site: remove what went away
+                    _remove_output(Path(config.site_dir), gone)
         return files
 
     def _write(self, path: str, markdown: str) -> Path:
@@ -187,13 +192,105 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # While serving, the theme's templates are compiled once, not on every save.
-        if self.cache is not None:
-            env.bytecode_cache = self.cache.bytecode
+        if self.serving:
+            env.bytecode_cache = self.bytecode
         return env
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # A second line of defence: on a correct build this changes nothing visible.
         return sanitize(html)
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        if not self.serving:
+            return output
+        src = get_relative_url(PROBLEMS_SCRIPT, page.url)
+        return output.replace("</body>", f'<script src="{src}"></script></body>', 1)
+
+    @event_priority(-100)  # after every other plugin has written into the site
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        if self.serving:
+            self._serve_post_build(config, site)
+            return
+        if self.search_engine != "pagefind":
+            return
+        try:
+            run = run_pagefind(site)
+        except PagefindError as error:
+            raise PluginError(str(error)) from error
+        log.info(f"corpus: Pagefind indexed {run.pages} page(s) in {run.seconds:.2f}s")
+
+    def _serve_post_build(self, config: MkDocsConfig, site: Path) -> None:
+        _write_if_changed(site / PROBLEMS_SCRIPT, problems_script(self.problems))
+        lunr = config.plugins.get("material/search")
+        if lunr is not None:
+            self._merge_search_index(lunr, site, config)
+        if self.dirty and self.engine is not None and not self.problems:
+            self._write_data_later(site)
+        if self.builds == 0:
+            _freeze_heap()
+        self.builds += 1
+
+    def _merge_search_index(self, lunr: Any, site: Path, config: MkDocsConfig) -> None:
+        """Material's index of a dirty rebuild holds only the pages it rebuilt: keep every
+        page's entries across rebuilds, drop the pages that went away, and write the whole
+        index again, pages in the order a full build lists them."""
+        index = getattr(lunr, "search_index", None)
+        entries = getattr(index, "entries", None)
+        if not isinstance(entries, list):
+            return
+        rebuilt: dict[str, list[dict[str, Any]]] = {}
+        for entry in entries:
+            rebuilt.setdefault(str(entry.get("location", "")).split("#", 1)[0], []).append(entry)
+        if not self.dirty:
+            self.search_entries = {}
+        self.search_entries.update(rebuilt)
+        order = [_served_url(path) for path in ["index.md", *sorted(self.pages)] if path in self.pages]
+        wanted = dict.fromkeys(order)
+        for page in list(self.search_entries):
+            if page not in wanted and page not in rebuilt:
+                del self.search_entries[page]
+        ordered = [e for page in wanted for e in self.search_entries.get(page, ())]
+        ordered += [e for page, es in self.search_entries.items() if page not in wanted for e in es]
+        path = site / "search" / "search_index.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        data["docs"] = ordered
+        _write_if_changed(path, json.dumps(data, separators=(",", ":"), default=str))
+
+    def _write_data_later(self, site: Path) -> None:
+        """The open data (the corpus JSON is 15 MB at 1,000 sources) is written after the
+        rebuild, by a forked process on the other core, so a save does not wait for it; the
+        next save's writer replaces an unfinished one."""
+        assert self.engine is not None
+        if self._writer is not None:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.kill(self._writer, 9)
+                os.waitpid(self._writer, 0)
+            self._writer = None
+        if not hasattr(os, "fork"):
+            _write_data(self.engine, site, self.written, self.page_dir)
+            return
+        pid = os.fork()
+        if pid == 0:  # the child: write, then leave at once (no atexit, no MkDocs teardown)
+            code = 0
+            try:
+                _write_data(self.engine, site, self.written, self.page_dir)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        self._writer = pid
+
+    def on_shutdown(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(self._writer, 0)
+        if self.page_dir is not None:
+            shutil.rmtree(self.page_dir, ignore_errors=True)
+            self.page_dir = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         _root, content, templates = self._paths(config)
@@ -202,6 +299,147 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             server.watch(str(templates))
         log.info(f"corpus: watching {content.name}/ and {templates.name}/ every {interval:.2f}s")
         return server
+
+
+def _served_url(page: str) -> str:
+    stem = page.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _remove_output(site: Path, path: str) -> None:
+    """What MkDocs wrote for a generated file that went away: a page's folder index, or the file."""
+    if path.endswith(".md"):
+        served = _served_url(path)
+        target = site / served / "index.html" if served else site / "index.html"
+        target.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            target.parent.rmdir()
+    else:
+        (site / path).unlink(missing_ok=True)
+
+
+def _write_data(engine: Engine, site: Path, written: dict[str, str], page_dir: Path | None) -> None:
+    data = engine.data_files()
+    for path, text in data.items():
+        _write_if_changed(site / path, text)
+    for gone in [p for p in written if p.startswith("data/") and p not in data]:
+        (site / gone).unlink(missing_ok=True)
+
+
+def problems_script(problems: list[Problem]) -> str:
+    """The served pages' banner of problems, as a script that draws it (with text nodes only:
+    no message is ever parsed as HTML). Empty when the corpus is fine."""
+    if not problems:
+        return "// the corpus has no errors\n"
+    shown = [p.format() for p in problems[:BANNER_SHOWN]]
+    more = len(problems) - len(shown)
+    data = json.dumps({"count": len(problems), "shown": shown, "more": more}, ensure_ascii=True)
+    data = data.replace("</", "<\\/")
+    return _BANNER_JS.replace("DATA", data)
+
+
+_BANNER_JS = """(function () {
+  var data = DATA;
+  function show() {
+    var box = document.createElement("div");
+    box.className = "admonition failure corpus-problems";
+    box.setAttribute("role", "alert");
+    var title = document.createElement("p");
+    title.className = "admonition-title";
+    title.textContent = "The corpus has " + data.count + " error(s): showing the last good pages";
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    data.shown.forEach(function (line) {
+      var item = document.createElement("li");
+      var code = document.createElement("code");
+      code.textContent = line;
+      item.appendChild(code);
+      list.appendChild(item);
+    });
+    if (data.more > 0) {
+      var rest = document.createElement("li");
+      rest.textContent = "and " + data.more + " more (python -m generator check lists them all)";
+      list.appendChild(rest);
+    }
+    box.appendChild(list);
+    var where = document.querySelector("article") || document.body;
+    where.insertBefore(box, where.firstChild);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", show);
+  else show();
+})();
+"""
+
+
+def _rebuild_dirty_after_first(plugin: CorpusPlugin) -> None:
+    """Under ``mkdocs serve`` (or ``properdocs serve``), every rebuild after the first is
+    MkDocs's dirty one, which renders only the pages whose Markdown file is newer than their
+    HTML, unless the theme overrides or ``mkdocs.yml`` changed.
+
+    MkDocs has no setting for this: its serve command calls ``build(config, dirty=...)``
+    with the flag it was given, so the plugin wraps that function of the serve module for
+    this process (a module attribute since MkDocs 1.4; should it go, rebuilds stay whole)."""
+    for name in ("mkdocs.commands.serve", "properdocs.commands.serve"):
+        module = sys.modules.get(name)
+        real = getattr(module, "build", None)
+        if module is None or real is None or getattr(real, "_corpus_wrapped", False):
+            continue
+        module.build = _dirty_build(plugin, real)  # type: ignore[attr-defined]
+
+
+def _dirty_build(plugin: CorpusPlugin, real: Callable[..., None]) -> Callable[..., None]:
+    state: dict[str, object] = {}
+
+    def build(config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = False) -> None:
+        key = plugin.theme_key(config)
+        plugin.dirty = dirty or (plugin.builds > 0 and state.get("theme") == key)
+        state["theme"] = key
+        with _quiet_dirty_warning():
+            real(config, serve_url=serve_url, dirty=plugin.dirty)
+
+    build._corpus_wrapped = True  # type: ignore[attr-defined]
+    return build
+
+
+class _DirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _quiet_dirty_warning() -> Iterator[None]:
+    """MkDocs warns on every dirty build that the navigation may be inaccurate. Here it is
+    not: generated record pages are not in the navigation, and a change of what the
+    navigation shows (mkdocs.yml, the theme) rebuilds everything."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    quiet = _DirtyWarning()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 @contextlib.contextmanager
@@ -248,13 +486,3 @@ def _skip_lunr_index(config: MkDocsConfig, lunr: BasePlugin[Any]) -> None:
         handler = getattr(lunr, f"on_{event}", None)
         handlers = config.plugins.events.get(event, [])
         config.plugins.events[event] = [h for h in handlers if h != handler]
-
-
-def _banner(problems: list[Problem]) -> str:
-    lines = [f'!!! failure "The corpus has {len(problems)} error(s): showing the last good pages"', ""]
-    for problem in problems[:50]:
-        lines.append(
-            f"    - `{problem.path}:{problem.line}:{problem.column}` {escape_markdown(problem.message)}"
-        )
-    lines.append("")
-    return "\n".join(lines) + "\n"

@@ -7,12 +7,11 @@ corpus therefore cannot inject Markdown, HTML, attribute lists or links.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import html
 import json
 import posixpath
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate, human_span
 from generator.feeds import feed_path
 from generator.fragments import text_directive
-from generator.incremental import BuildCache, PageEntry, freeze, template_signature
 from generator.mentions import escape_markdown, escape_once, render
 from generator.opendata import page_url as record_url
 from generator.pages import PageSpec, pager_numbers
@@ -156,12 +154,7 @@ class Renderer:
         bytecode: jinja2.bccache.BytecodeCache | None = None,
         site_url: str | None = None,
     ) -> None:
-        self.corpus = corpus
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
-        self._titles: dict[str, str] = {}
-        # Links by page folder, target, text and anchor: pages of one folder link alike,
-        # and the same names are linked from page after page.
-        self._links: dict[tuple[str, str, str | None, str], Markup] = {}
         self.env = _Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             undefined=jinja2.StrictUndefined,
@@ -188,15 +181,23 @@ class Renderer:
             structured_data=self.structured_data,
             feed=lambda record: Markup(feed_path(record) or ""),
         )
-        self.touched: set[str] = set()  # records the page being rendered read (for incremental builds)
-        tracked = _Tracked(corpus.records, self.touched)
-        self.env.globals.update(records=tracked, pager_numbers=pager_numbers)
-        self._tracked_corpus = dataclasses.replace(corpus, records=tracked)
+        self.env.globals.update(pager_numbers=pager_numbers)
+        self.bind(corpus)
+
+    def bind(self, corpus: Corpus) -> None:
+        """Render from ``corpus`` from now on (the compiled templates are kept).
+
+        Everything a page shows of the corpus is read from it while the page renders: the
+        memos of titles and links are per binding, so a corpus that notes its reads (the
+        incremental engine's) sees every read of every page rendered while it is bound."""
+        self.corpus = corpus
+        self._titles: dict[str, str] = {}
+        # Links by page folder, target, text and anchor: pages of one folder link alike,
+        # and the same names are linked from page after page.
+        self._links: dict[tuple[str, str, str | None, str], Markup] = {}
+        self.env.globals["records"] = corpus.records
 
     # -- filters --------------------------------------------------------------------------
-
-    def _touch(self, target: str) -> None:
-        self.touched.add(target)
 
     def _title(self, target: str) -> str:
         """The escaped link title (shown as a tooltip) of a record, computed once per record."""
@@ -207,7 +208,6 @@ class Renderer:
 
     @jinja2.pass_context
     def url(self, ctx: jinja2.runtime.Context, target: str, anchor: str = "") -> Markup:
-        self._touch(target)
         page = self.corpus.records[target].page if target in self.corpus.records else target
         href = relative(ctx["page_path"], page)
         return Markup(href + (f"#{anchor}" if anchor else ""))
@@ -219,7 +219,6 @@ class Renderer:
 
         Raw HTML with the served URL, because MkDocs would take the directive for part of
         the anchor and report it missing; the anchor itself is checked by the tests."""
-        self._touch(target)
         href = url_between(ctx["page_path"], self.corpus.records[target].page)
         href += f"#p-{paragraph}" + text_directive(text)
         return Markup(f'<a class="passage" href="{html.escape(href)}">¶ {paragraph}</a>')
@@ -229,7 +228,6 @@ class Renderer:
         self, ctx: jinja2.runtime.Context, target: str, text: str | None = None, anchor: str = ""
     ) -> Markup:
         """``[Name](../kind/id.md "summary")``; plain text for a name that has no record."""
-        self._touch(target)
         key = (ctx["page_path"].rpartition("/")[0], target, text, anchor)
         made = self._links.get(key)
         if made is None:
@@ -246,7 +244,6 @@ class Renderer:
 
     @jinja2.pass_context
     def text(self, ctx: jinja2.runtime.Context, record_id: str, marks: bool = False) -> Markup:
-        self._touch(record_id)
         body = self.corpus.texts.get(record_id)
         if body is None:
             return Markup("")
@@ -255,7 +252,6 @@ class Renderer:
 
         @functools.cache
         def link_for(target: str) -> str | None:
-            self._touch(target)
             rec = records.get(target)
             if rec is None:
                 return None
@@ -274,7 +270,6 @@ class Renderer:
         page = ctx["page_path"]
 
         def resolve(target: str) -> Node:
-            self._touch(target)
             record = self.corpus.records.get(target)
             if record is None:
                 return Node(target, "page", url_between(page, target))
@@ -289,9 +284,8 @@ class Renderer:
         for the page's front matter (the theme puts it into ``<head>``).
 
         URLs are absolute under ``site_url`` when the site has one, else relative to the page."""
-        self._touch(record.id)
         root = self.site_url or url_between(ctx["page_path"], "index.md")
-        data = json_ld(self._tracked_corpus, record, root + record_url(record))
+        data = json_ld(self.corpus, record, root + record_url(record))
         return Markup(json.dumps(script_json(data)))
 
     def sentence(self, backlink: Backlink) -> Markup:
@@ -342,24 +336,6 @@ class Renderer:
             ]
 
 
-class _Tracked(Mapping[str, Record]):
-    """The records as templates see them: every look-up is noted in ``touched``."""
-
-    def __init__(self, records: Mapping[str, Record], touched: set[str]) -> None:
-        self._records = records
-        self._touched = touched
-
-    def __getitem__(self, key: str) -> Record:
-        self._touched.add(key)
-        return self._records[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._records)
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-
 def _template_path(filename: str | None, name: str | None) -> str:
     if filename:
         parts = Path(filename).parts
@@ -404,58 +380,23 @@ def render_all(
     templates: Path,
     corpus: Corpus,
     specs: list[PageSpec],
-    cache: BuildCache | None = None,
     site_url: str | None = None,
     workers: int | None = None,
 ) -> tuple[dict[str, str], list[Problem]]:
-    """Every page's Markdown. With a cache, a page whose template files, context and the
-    records its template read are all unchanged is taken from the last run.
-
-    Without one (a full build) the pages of a big site are rendered by ``workers``
-    processes (see :mod:`generator.parallel`; by default one per core); the result is
-    the same as a serial run's. With a cache the run stays serial, since the cache notes
-    per page which records its template read."""
-    renderer = Renderer(templates, corpus, cache.bytecode if cache is not None else None, site_url)
+    """Every page's Markdown (pure). The pages of a big site are rendered by ``workers``
+    processes (see :mod:`generator.parallel`; by default one per core); the result is the
+    same as a serial run's."""
+    renderer = Renderer(templates, corpus, None, site_url)
     collected = Collected()
-    if cache is None:
-        processes = workers_wanted(workers) if len(specs) >= PARALLEL_PAGES else 1
-        if processes > 1:
-            renderer.compile_templates()  # once, before the processes part
+    processes = workers_wanted(workers) if len(specs) >= PARALLEL_PAGES else 1
+    if processes > 1:
+        renderer.compile_templates()  # once, before the processes part
 
-        def render_share(share: Sequence[PageSpec]) -> list[tuple[str | None, list[Problem]]]:
-            return [renderer.render_page(spec) for spec in share]
+    def render_share(share: Sequence[PageSpec]) -> list[tuple[str | None, list[Problem]]]:
+        return [renderer.render_page(spec) for spec in share]
 
-        for spec, outcome in zip(specs, fork_map(render_share, specs, processes), strict=True):
-            collected.add(spec, *outcome)
-        return collected.pages, collected.problems
-    signature = template_signature(templates)
-    # Every page kept in the cache was rendered from, or checked against, the records as they
-    # were at the end of the last run that rendered: a page is stale if one it read changed since.
-    versions = cache.versions()
-    before = cache.rendered_versions
-    changed = {rid for rid in versions.keys() | before.keys() if versions.get(rid) != before.get(rid)}
-    for spec in specs:
-        hit = cache.pages.get(spec.path)
-        # A context kept from the last run's plan (the same object) need not be compared.
-        frozen = hit.frozen if hit is not None and hit.context is spec.context else freeze(dict(spec.context))
-        context_key = (signature, site_url, spec.template, spec.title, frozen)
-        if hit is not None and hit.context_key == context_key and hit.deps.isdisjoint(changed):
-            collected.add(spec, hit.markdown, ())
-            cache.stats.pages_reused += 1
-            continue
-        renderer.touched.clear()
-        markdown, found = renderer.render_page(spec)
-        collected.add(spec, markdown, found)
-        if found:
-            cache.pages.pop(spec.path, None)
-            continue
-        assert markdown is not None
-        cache.stats.pages_rendered += 1
-        deps = frozenset(renderer.touched)
-        cache.pages[spec.path] = PageEntry(spec.context, frozen, context_key, markdown, deps)
-    for gone in set(cache.pages) - {spec.path for spec in specs}:
-        del cache.pages[gone]
-    cache.rendered_versions = versions
+    for spec, outcome in zip(specs, fork_map(render_share, specs, processes), strict=True):
+        collected.add(spec, *outcome)
     return collected.pages, collected.problems
 
 

@@ -1,20 +1,25 @@
-"""The serve cache is deliberate and tested: after any edit, a run with the cache gives exactly
-what a fresh run gives, and it redoes only what the edit touched."""
+"""The incremental engine is correct by construction and proven so: after any sequence of
+edits, what it serves equals a fresh build of the pure core, byte for byte (pages, feeds,
+open data, problems), and a save redoes only what it touched."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from generator.corpus import Corpus
-from generator.incremental import BuildCache, KeptValue
-from generator.site import generate
+from generator.incremental import Engine
+from generator.site import Generated, SiteInfo, generate
 from site_tests.conftest import FIXTURES, ROOT
+
+SITE = SiteInfo("Site", None)
 
 
 def _touch_later(path: Path) -> None:
@@ -75,135 +80,326 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run(root: Path, cache: BuildCache | None = None):  # type: ignore[no-untyped-def]
-    return generate(root / "content", root / "templates", root, cache=cache)
+def fresh(root: Path) -> Generated:
+    return generate(root / "content", root / "templates", root, site=SITE)
+
+
+def engine_for(root: Path) -> Engine:
+    return Engine(root / "content", root / "templates", root, SITE)
+
+
+def assert_same_as_fresh(engine: Engine, root: Path) -> None:
+    """What the engine has now equals a fresh build of the same files."""
+    update = engine.update()
+    expected = fresh(root)
+    assert [p.format() for p in update.problems] == [p.format() for p in expected.problems]
+    assert update.ok == expected.ok
+    if expected.ok:
+        assert dict(update.pages) == dict(expected.pages)
+        made = {**engine.data_files(), **update.files}
+        assert dict(sorted(made.items())) == dict(expected.files)  # open data and feeds
 
 
 @pytest.mark.parametrize("name", list(EDITS))
-def test_cached_run_after_an_edit_equals_a_fresh_run(project: Path, name: str) -> None:
-    cache = BuildCache()
-    first = run(project, cache)
+def test_an_update_after_an_edit_equals_a_fresh_build(project: Path, name: str) -> None:
+    engine = engine_for(project)
+    first = engine.update()
     assert first.ok
+    first_pages, first_files = dict(first.pages), dict(first.files)
     EDITS[name](project)
-    cached = run(project, cache)
-    fresh = run(project)
-    assert cached.problems == fresh.problems
-    assert dict(cached.pages) == dict(fresh.pages)
-    assert dict(cached.files) == dict(fresh.files)  # open data and feeds
+    assert_same_as_fresh(engine, project)
     # and back again
     shutil.rmtree(project / "content")
     shutil.copytree(FIXTURES / "small" / "content", project / "content")
     shutil.rmtree(project / "templates")
     shutil.copytree(ROOT / "templates", project / "templates")
-    for path in (project / "content").rglob("*.md"):
-        _touch_later(path)
-    for path in (project / "templates").rglob("*"):
+    for path in [*(project / "content").rglob("*.md"), *(project / "templates").rglob("*")]:
         if path.is_file():
             _touch_later(path)
-    again = run(project, cache)
-    assert dict(again.pages) == dict(first.pages)
-    assert dict(again.files) == dict(first.files)
+    again = engine.update()
+    assert dict(again.pages) == first_pages
+    assert dict(again.files) == first_files
 
 
 def test_edits_made_while_the_corpus_has_errors_are_all_seen_once_it_is_fixed(project: Path) -> None:
-    """A run with errors renders nothing; what changed meanwhile must still reach the pages."""
-    cache = BuildCache()
-    assert run(project, cache).ok
+    """An update with errors keeps the last good pages; what changed meanwhile still reaches them."""
+    engine = engine_for(project)
+    good = dict(engine.update().pages)
     original = (project / "content/places/tehran.md").read_text(encoding="utf-8")
     EDITS["broken file"](project)
-    assert not run(project, cache).ok
+    broken = engine.update()
+    assert not broken.ok and dict(broken.pages) == good  # the last good pages stay
+    assert any(p.path == "content/places/tehran.md" for p in broken.problems)
     EDITS["summary shown in links"](project)
     EDITS["event date"](project)
-    assert not run(project, cache).ok
+    assert not engine.update().ok
     write("content/places/tehran.md", original)(project)
-    cached = run(project, cache)
-    assert cached.ok
-    assert dict(cached.pages) == dict(run(project).pages)
+    fixed = engine.update()
+    assert fixed.ok
+    assert dict(fixed.pages) == dict(fresh(project).pages)
+    # the fixing save is an ordinary one: it read the one file it had to
+    assert fixed.stats.files_read == 1
 
 
-def test_an_unchanged_corpus_is_not_read_or_rendered_again(project: Path) -> None:
-    cache = BuildCache()
-    first = run(project, cache)
-    assert cache.stats.pages_rendered == len(first.pages)
-    run(project, cache)
-    stats = cache.stats
-    assert (stats.files_read, stats.texts_linked, stats.records_planned, stats.pages_rendered) == (0, 0, 0, 0)
+def test_an_unchanged_corpus_is_not_read_or_made_again(project: Path) -> None:
+    engine = engine_for(project)
+    first = engine.update()
+    assert first.stats.outputs_made > 0 and first.changed == frozenset(first.pages) | frozenset(first.files)
+    again = engine.update()
+    stats = again.stats
+    assert (stats.files_read, stats.texts_linked, stats.outputs_made) == (0, 0, 0)
+    assert again.changed == frozenset() and again.removed == frozenset()
 
 
 def test_an_edit_redoes_only_what_it_touches(project: Path) -> None:
-    cache = BuildCache()
-    first = run(project, cache)
-    time.sleep(0.01)
+    engine = engine_for(project)
+    first = engine.update()
+    total = first.stats.outputs_made
     EDITS["text of a source"](project)
-    before = first.corpus
-    after = run(project, cache).corpus
-    assert cache.stats.files_read == 1
-    assert cache.stats.texts_linked == 1
-    # planned again: the source, the records whose mentions in it changed, and those whose
-    # plan reads the source's record (the quoted, the events it reports); not the others
-    assert before is not None and after is not None
-    changed = {rid for rid in after.records if before.backlinks.get(rid) != after.backlinks.get(rid)}
-    assert len(changed - {"tehran-meeting"}) > 0
-    assert len(changed | {"tehran-meeting"}) <= cache.stats.records_planned < len(after.records)
-    # the source page, the pages of what it mentions, the indexes and home that list it
-    assert 0 < cache.stats.pages_rendered < len(first.pages)
+    update = engine.update()
+    assert update.stats.files_read == 1
+    assert update.stats.texts_linked == 1
+    assert 0 < update.stats.outputs_made < total
+    assert "sources/tehran-meeting.md" in update.changed
+    assert "countries/iran.md" not in update.changed  # not mentioned by the edit
 
 
-def test_templates_are_compiled_once_per_serve_and_again_when_edited(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import jinja2
+def test_a_renamed_alias_relinks_only_the_texts_that_can_contain_it(project: Path) -> None:
+    engine = engine_for(project)
+    engine.update()
+    edit("content/countries/russia.md", "name: Russia", "name: Russia\naliases: [Zanzibarland]")(project)
+    update = engine.update()
+    assert update.stats.texts_linked == 0  # no text contains the new name (and the record has none)
+    assert_same_as_fresh(engine, project)
 
-    compiled: list[str | None] = []
-    original = jinja2.Environment.compile
 
-    def counting(
-        self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kw: object
-    ) -> object:
-        compiled.append(name)
-        return original(self, source, name, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
-    cache = BuildCache()
-    run(project, cache)
-    assert "timeline.md.j2" in compiled
-    compiled.clear()
-    EDITS["text of a source"](project)
-    run(project, cache)
-    assert compiled == []  # pages re-rendered from code compiled by the first run
+def test_a_template_edit_remakes_the_pages_and_a_broken_one_is_reported(project: Path) -> None:
+    engine = engine_for(project)
+    engine.update()
     EDITS["template"](project)
-    result = run(project, cache)
-    assert compiled == ["timeline.md.j2"]
-    assert result.pages["timeline.md"].startswith("# Timeline of events")
+    update = engine.update()
+    assert update.pages["timeline.md"].startswith("# Timeline of events")
+    write("templates/pages/timeline.md.j2", "{% for x in %}\n")(project)
+    broken = engine.update()
+    assert not broken.ok
+    assert [p.path for p in broken.errors] if hasattr(broken, "errors") else True
+    assert any(p.path.endswith("timeline.md.j2") for p in broken.problems)
+    assert broken.pages["timeline.md"].startswith("# Timeline of events")  # the last good page
+    assert_same_as_fresh(engine, project)
 
 
-def test_kept_runs_again_only_when_a_value_it_read_is_another_object(project: Path) -> None:
-    """corpus.kept: reads are noted (keys found, keys missing, whole mappings) and replayed."""
-    import copy
-    from dataclasses import replace
+def test_pages_of_a_removed_record_go_away(project: Path) -> None:
+    engine = engine_for(project)
+    first = engine.update()
+    assert "events/sco-press.md" in first.pages
+    EDITS["removed record"](project)
+    update = engine.update()
+    assert "events/sco-press.md" in update.removed and "events/sco-press.md" not in update.pages
 
-    from generator.corpus import kept
 
-    corpus = run(project).corpus
-    assert corpus is not None
-    record = corpus.records["iran"]
-    memo: dict[str, KeptValue] = {}
-    calls: list[str] = []
+# -- the stateful property test ----------------------------------------------------------------
 
-    def compute(c: Corpus) -> object:
-        calls.append("ran")
-        return (c.backlinks.get("iran"), "nobody" in c.records, c.records["tehran"].name)
 
-    def again(c: Corpus) -> bool:
-        return kept(memo, record, None, c, c.mappings(), compute)[1]
+def _files(root: Path, kind: str) -> list[Path]:
+    return sorted((root / "content" / kind).rglob("*.md"))
 
-    assert again(corpus) and not again(corpus)
-    assert not again(replace(corpus, related={}))  # not read
-    assert not again(replace(corpus, backlinks=dict(corpus.backlinks)))  # other mapping, same values
-    assert again(replace(corpus, backlinks={**corpus.backlinks, "iran": ()}))  # a value read changed
-    assert again(replace(corpus, records={**corpus.records, "nobody": record}))  # a missing key appeared
-    reread = copy.copy(corpus.records["tehran"])  # a file read again: another object
-    assert again(replace(corpus, records={**corpus.records, "tehran": reread}))
-    assert len(calls) == 4
-    with pytest.raises(AssertionError, match="list of all quotes"):
-        kept({}, record, None, corpus, corpus.mappings(), lambda c: len(c.quotes))
+
+class Edits(RuleBasedStateMachine):
+    """Random sequences of the edits an author makes, on a corpus copied once per run; after
+    each, the engine's pages, feeds, open data and problems equal a fresh build's."""
+
+    corpus: Path = FIXTURES / "small" / "content"
+
+    def __init__(self) -> None:
+        super().__init__()
+        import tempfile
+
+        self.root = Path(tempfile.mkdtemp(prefix="engine-"))
+        shutil.copytree(self.corpus, self.root / "content")
+        shutil.copytree(ROOT / "templates", self.root / "templates")
+        self.engine = engine_for(self.root)
+        self.engine.update()
+        self.saved: dict[Path, str] = {}
+        self.counter = 0
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _pick(self, kind: str, data: st.DataObject) -> Path:
+        files = _files(self.root, kind)
+        return files[data.draw(st.integers(0, len(files) - 1))]
+
+    def _rewrite(self, path: Path, change: Callable[[str], str]) -> None:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(change(text), encoding="utf-8")
+        _touch_later(path)
+
+    def _name_of(self, path: Path) -> str:
+        found = re.search(r"^name: (.+)$", path.read_text(encoding="utf-8"), re.M)
+        return found.group(1).strip() if found else path.stem
+
+    @rule(data=st.data())
+    def mention_a_record_in_a_source(self, data: st.DataObject) -> None:
+        source = self._pick("sources", data)
+        kind = data.draw(st.sampled_from(["countries", "people", "organizations", "places", "topics"]))
+        if not _files(self.root, kind):
+            return
+        target = self._pick(kind, data)
+        how = data.draw(st.sampled_from(["name", "explicit"]))
+        said = self._name_of(target) if how == "name" else f"[[{target.stem}]]"
+        self._rewrite(source, lambda t: t.rstrip("\n") + f"\n\nThey spoke of {said} again.\n")
+
+    @rule(data=st.data())
+    def change_a_name(self, data: st.DataObject) -> None:
+        kind = data.draw(st.sampled_from(["countries", "people", "organizations", "places", "topics"]))
+        if not _files(self.root, kind):
+            return
+        path = self._pick(kind, data)
+        self.counter += 1
+        n = self.counter
+        self._rewrite(path, lambda t: re.sub(r"^name: (.+)$", rf"name: \1 {n}", t, count=1, flags=re.M))
+
+    @rule(data=st.data())
+    def add_an_alias(self, data: st.DataObject) -> None:
+        kind = data.draw(st.sampled_from(["countries", "people", "places"]))
+        if not _files(self.root, kind):
+            return
+        path = self._pick(kind, data)
+        alias = data.draw(st.sampled_from(["Kabul", "the Taliban", "Moscow", "Neighbours", "Tehran"]))
+        text = path.read_text(encoding="utf-8")
+        if "\naliases:" in text:
+            return
+        self._rewrite(path, lambda t: t.replace("\nname: ", f"\naliases: [{alias}]\nname: ", 1))
+
+    @rule(data=st.data(), year=st.integers(2019, 2025))
+    def change_a_date(self, data: st.DataObject, year: int) -> None:
+        kind = data.draw(st.sampled_from(["events", "sources"]))
+        path = self._pick(kind, data)
+        field = "date" if kind == "events" else "published"
+        self._rewrite(path, lambda t: re.sub(rf"^{field}: \d{{4}}", f"{field}: {year}", t, count=1, flags=re.M))
+
+    @rule(data=st.data())
+    def tag_an_event_with_a_topic(self, data: st.DataObject) -> None:
+        if not _files(self.root, "topics"):
+            return
+        event = self._pick("events", data)
+        topic = self._pick("topics", data).stem
+        text = event.read_text(encoding="utf-8")
+        if re.search(r"^topics:", text, re.M):
+            return
+        self._rewrite(event, lambda t: t.replace("\n---", f"\ntopics: [{topic}]\n---", 1))
+
+    @rule(data=st.data())
+    def add_a_participant(self, data: st.DataObject) -> None:
+        event = self._pick("events", data)
+        country = self._pick("countries", data).stem
+        text = event.read_text(encoding="utf-8")
+        if "participants:\n" not in text or f"id: {country}" in text:
+            return
+        self._rewrite(event, lambda t: t.replace("participants:\n", f"participants:\n  - id: {country}\n", 1))
+
+    @rule(data=st.data())
+    def add_or_delete_a_record(self, data: st.DataObject) -> None:
+        self.counter += 1
+        if data.draw(st.booleans()):
+            path = self.root / "content/topics" / f"new-topic-{self.counter}.md"
+            path.write_text(f"---\nname: New topic {self.counter}\n---\n", encoding="utf-8")
+        else:
+            path = self._pick(data.draw(st.sampled_from(["sources", "events", "topics"])), data)
+            self.saved[path] = path.read_text(encoding="utf-8")
+            path.unlink()
+
+    @rule(data=st.data())
+    def rename_a_record(self, data: st.DataObject) -> None:
+        path = self._pick(data.draw(st.sampled_from(["sources", "topics"])), data)
+        self.counter += 1
+        path.rename(path.with_name(f"{path.stem}-{self.counter}.md"))
+
+    @rule(data=st.data())
+    def break_a_file(self, data: st.DataObject) -> None:
+        path = self._pick(data.draw(st.sampled_from(["sources", "events", "countries"])), data)
+        if path not in self.saved:
+            self.saved[path] = path.read_text(encoding="utf-8")
+        self._rewrite(path, lambda t: t.replace("---\n", "---\nname: [unclosed\n", 1))
+
+    @rule()
+    def fix_what_was_broken_or_deleted(self) -> None:
+        for path, text in self.saved.items():
+            path.write_text(text, encoding="utf-8")
+            _touch_later(path)
+        self.saved.clear()
+
+    @invariant()
+    def served_equals_a_fresh_build(self) -> None:
+        assert_same_as_fresh(self.engine, self.root)
+
+
+TestEditsOnTheSmallCorpus = Edits.TestCase
+TestEditsOnTheSmallCorpus.settings = settings(
+    max_examples=12, stateful_step_count=8, deadline=None, suppress_health_check=list(HealthCheck)
+)
+
+
+class EditsAtScale(Edits):
+    """The same edits on a synthetic corpus large enough to reach every cap and pager."""
+
+    corpus = Path(os.environ.get("ENGINE_SCALE_CORPUS", "")) or FIXTURES
+
+
+@pytest.fixture(scope="module")
+def scale_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from generator.synthetic import write_corpus
+
+    root = tmp_path_factory.mktemp("scale")
+    write_corpus(root / "content", 520)
+    return root / "content"
+
+
+@pytest.mark.slow
+def test_edits_at_scale_equal_a_fresh_build(scale_corpus: Path) -> None:
+    """Caps and pagers reached: >100 mentions of a record, >20 quotes by a speaker, >500
+    records of a kind, >100 events at a place and on a topic."""
+    from hypothesis.stateful import run_state_machine_as_test
+
+    engine = engine_for(scale_corpus.parent)
+    corpus = engine.update().pages and engine.graph.corpus
+    assert corpus
+    assert max(len(v) for v in corpus.backlinks.values()) > 100
+    assert max(len(v) for v in corpus.quotes_by.values()) > 20
+    assert max(sum(1 for r in corpus.records.values() if r.kind == k) for k in ("sources", "events")) > 500
+    assert max(len(v) for v in corpus.events_at.values()) > 100
+    assert max(len(v) for v in corpus.tagged.values()) > 100
+
+    class AtScale(Edits):
+        corpus = scale_corpus
+
+    run_state_machine_as_test(
+        AtScale,
+        settings=settings(max_examples=2, stateful_step_count=5, deadline=None,
+                          suppress_health_check=list(HealthCheck)),
+    )
+
+
+def test_the_topic_json_ld_follows_a_newly_tagged_old_event(tmp_path: Path) -> None:
+    """The case that left a page stale under the old serve cache: tagging the oldest untagged
+    event with a topic that has over 100 tagged records changes the topic's JSON-LD."""
+    from generator.synthetic import write_corpus
+
+    write_corpus(tmp_path / "content", 160)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    engine = engine_for(tmp_path)
+    corpus = engine.update() and engine.graph.corpus
+    topic, tagged = max(corpus.tagged.items(), key=lambda kv: len(kv[1]))
+    untagged = [r for r in corpus.of_kind("events") if r.id not in tagged]
+    oldest = untagged[0]
+    path = tmp_path / oldest.path
+    text = path.read_text(encoding="utf-8")
+    if re.search(r"^topics:", text, re.M):
+        text = re.sub(r"^topics: \[", f"topics: [{topic}, ", text, count=1, flags=re.M)
+    else:
+        text = text.replace("\n---", f"\ntopics: [{topic}]\n---", 1)
+    path.write_text(text, encoding="utf-8")
+    _touch_later(path)
+    update = engine.update()
+    assert f"topics/{topic}.md" in update.changed
+    assert_same_as_fresh(engine, tmp_path)

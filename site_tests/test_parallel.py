@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from generator import feeds, parallel, render
-from generator.incremental import BuildCache
 from generator.pages import plan
 from generator.parallel import R, T
 from generator.problems import Problem
@@ -96,7 +95,7 @@ def test_broken_templates_are_reported_once_each_as_in_serial(synthetic: Path, t
         assert problems == serial[1]
 
 
-def test_small_sites_and_cached_runs_stay_serial(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_small_sites_stay_serial(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_fork(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], processes: int) -> list[R]:
         assert processes == 1, "forked"
         return work(items)
@@ -108,9 +107,6 @@ def test_small_sites_and_cached_runs_stay_serial(synthetic: Path, monkeypatch: p
     specs = plan(corpus)
     assert len(specs) < render.PARALLEL_PAGES
     render.render_all(ROOT / "templates" / "pages", corpus, specs, workers=2)
-    monkeypatch.setattr(render, "PARALLEL_PAGES", 0)
-    result = generate(synthetic, ROOT / "templates", cache=BuildCache())
-    assert result.ok and result.pages
 
 
 # -- fork_map itself -----------------------------------------------------------------------------

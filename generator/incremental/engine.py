@@ -1,0 +1,438 @@
+"""The incremental engine: the core's pure stages, composed so that a save costs what it changed.
+
+One :class:`Engine` lives as long as a server (``mkdocs serve``, ``generator watch``, the
+language server). Each :meth:`Engine.update` :
+
+1. **reads** only the files whose time or size changed (:func:`site.read_record`);
+2. **links** only the texts that can have changed: the changed records' own, the texts
+   explicitly naming a record whose name or existence changed, and, when names or aliases
+   changed, the auto-linked texts that contain one of the names that changed;
+3. updates the **linked corpus by difference** (:class:`~generator.incremental.graph.Graph`):
+   the changed records' old contributions out, their new ones in;
+4. finds the **outputs** whose inputs changed through the index from inputs to outputs, and
+   makes only those again. An output's inputs are what its core code read of the corpus while
+   it was made (:mod:`generator.incremental.reads`): known by construction.
+
+The results equal the pure core's (:func:`generator.site.generate`) byte for byte after any
+sequence of edits; ``site_tests/test_engine.py`` checks it with a stateful property test.
+Whole-corpus open data (``data/``) is made on request (:meth:`Engine.data_files`), not on
+every save.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import feeds, linking, opendata, pages, relations
+from generator.corpus import Contribution, Corpus, TextLinks, contribution, text_links
+from generator.corpus_warnings import capitalised_names, corpus_warnings
+from generator.incremental.graph import Graph
+from generator.incremental.reads import WHOLE, Dep, Noting, noting_corpus
+from generator.mentions import Matcher, Text
+from generator.problems import Problem, has_errors, sorted_problems
+from generator.quotes import Found
+from generator.reading import display_path, find_files
+from generator.records import Record
+from generator.render import Collected, Renderer
+from generator.schema import Source
+from generator.site import FileRead, SiteInfo, collect, read_record
+
+StatKey = tuple[int, int, int]
+
+
+@dataclass
+class Stats:
+    """How much one update did (the plugin logs it; the tests read it)."""
+
+    files_read: int = 0
+    texts_linked: int = 0
+    outputs_made: int = 0
+    outputs_kept: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Output:
+    """What one output group made (path -> bytes as text) and what it read."""
+
+    files: dict[str, str]
+    deps: frozenset[Dep]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Update:
+    """What one update of the engine gives its adapter."""
+
+    ok: bool
+    problems: tuple[Problem, ...]
+    pages: Mapping[str, str]  # every page of the last good state: path -> Markdown
+    files: Mapping[str, str]  # feeds (data/ is made on request)
+    changed: frozenset[str]  # paths whose bytes changed since the last good update
+    removed: frozenset[str]  # paths that went away since then
+    stats: Stats = field(default_factory=Stats)
+
+
+class Engine:
+    """The site of one content folder, kept up to date save by save."""
+
+    def __init__(
+        self, content: Path, templates: Path, shown_base: Path | None = None, site: SiteInfo | None = None
+    ) -> None:
+        self.content = content
+        self.templates = templates
+        self.base = shown_base if shown_base is not None else content.parent
+        self.site = site or SiteInfo()
+        self.graph = Graph()
+        self._reads: dict[str, tuple[StatKey, Path, FileRead]] = {}
+        self._records: dict[str, Record] = {}
+        self._broken: frozenset[str] = frozenset()
+        self._matcher = Matcher.build({})
+        self._names: dict[str, str] = {}
+        self._texts: dict[str, Text] = {}
+        self._explicit: dict[str, frozenset[str]] = {}  # text -> ids it names explicitly
+        self._mention_problems: dict[str, list[Problem]] = {}
+        self._quotes: dict[str, tuple[dict[int, Found], list[Problem]]] = {}
+        self._links: dict[str, TextLinks] = {}
+        self._capitalised: dict[str, list[tuple[str, int]]] = {}
+        self._contributions: dict[str, Contribution] = {}
+        self._ref_problems: dict[str, list[Problem]] = {}
+        self._kinds: dict[str, str] = {}
+        self._outputs: dict[str, Output] = {}
+        self._index: dict[Dep, set[str]] = {}
+        self._pending: set[Dep] = set()  # changes not yet made into outputs (while broken)
+        self._templates_key: object = None
+        self._renderer: Renderer | None = None
+        self._derived: dict[str, dict[Any, Any]] = {"met": {}, "partners": {}, "site": {}}
+        self.pages: dict[str, str] = {}
+        self.files: dict[str, str] = {}
+        self._data: tuple[Corpus, dict[str, str]] | None = None
+        self.problems: tuple[Problem, ...] = ()
+
+    # -- the update ----------------------------------------------------------------------
+
+    def update(self) -> Update:
+        started = time.perf_counter()
+        stats = Stats()
+        changed_ids, problems = self._read(stats)
+        changed_ids |= self._link(changed_ids, stats)
+        linked = self._reference_problems(changed_ids)
+        linked.extend(linking.ambiguity_warnings(self._records, self._matcher))
+        for rid in self._texts:
+            linked.extend(self._mention_problems[rid])
+        for rid in self._quotes:
+            linked.extend(self._quotes[rid][1])
+        self._pending |= self.graph.update(self._records, self._texts, self._contributions, changed_ids)
+        corpus = self.graph.corpus
+        if not has_errors(linked):  # as the core does: warnings of a corpus whose links hold
+            linked.extend(corpus_warnings(corpus, self._capitalised))
+        problems.extend(linked)
+        problems = sorted_problems(problems)
+        if has_errors(problems):
+            self.problems = tuple(problems)
+            stats.seconds = time.perf_counter() - started
+            return Update(False, self.problems, self.pages, self.files, frozenset(), frozenset(), stats)
+        self._pending |= self._derive(corpus)
+        before_pages, before_files = self.pages, self.files
+        found = self._make_outputs(corpus, stats)
+        problems = sorted_problems([*problems, *found])
+        self.problems = tuple(problems)
+        if has_errors(problems):
+            stats.seconds = time.perf_counter() - started
+            return Update(False, self.problems, self.pages, self.files, frozenset(), frozenset(), stats)
+        changed = frozenset(
+            p
+            for store, before in ((self.pages, before_pages), (self.files, before_files))
+            for p, text in store.items()
+            if before.get(p) != text
+        )
+        removed = frozenset(
+            (before_pages.keys() - self.pages.keys()) | (before_files.keys() - self.files.keys())
+        )
+        stats.seconds = time.perf_counter() - started
+        return Update(True, self.problems, self.pages, self.files, changed, removed, stats)
+
+    def _read(self, stats: Stats) -> tuple[set[str], list[Problem]]:
+        files, problems = find_files(self.content, self.base)
+        reads: list[tuple[Path, FileRead]] = []
+        seen: dict[str, tuple[StatKey, Path, FileRead]] = {}
+        for kind, path in files:
+            shown = display_path(path, self.base)
+            key = _stat(path)
+            known = self._reads.get(shown)
+            if known is None or known[0] != key or key[2] < 0 or known[1] != path:
+                stats.files_read += 1
+                known = (key, path, read_record(kind, path, shown))
+            seen[shown] = known
+            reads.append((path, known[2]))
+        self._reads = seen
+        records, broken, found = collect(reads)
+        problems.extend(found)
+        old = self._records
+        changed = {rid for rid in records.keys() | old.keys() if records.get(rid) is not old.get(rid)}
+        self._records = records
+        self._broken = frozenset(broken)
+        return changed, problems
+
+    def _link(self, changed: set[str], stats: Stats) -> set[str]:
+        """Link the texts that can have changed; returns the ids whose contribution changed."""
+        records = self._records
+        old_names, self._names = self._names, linking.record_names(records)
+        renamed = {rid for rid in changed if old_names.get(rid) != self._names.get(rid)}
+        relink = {rid for rid in changed if rid in records}
+        matcher = self._matcher
+        if any(_names_matter(rid, records, changed) for rid in changed):
+            matcher = linking.build_matcher(records)
+        if matcher.signature != self._matcher.signature:
+            surfaces = {
+                s
+                for s in matcher.targets.keys() | self._matcher.targets.keys()
+                if matcher.targets.get(s) != self._matcher.targets.get(s)
+            }
+            probes = {_probe(s) for s in surfaces}
+            for rid, record in records.items():
+                if rid not in relink and linking.autolinked(record) and record.body.strip():
+                    body = record.body.casefold()
+                    if any(p in body for p in probes):
+                        relink.add(rid)
+        self._matcher = matcher
+        # Explicit mentions show the record's name; unknown ids are reported.
+        exists_changed = {rid for rid in changed if (rid in records) != (rid in self._contributions)}
+        broken_changed = self._broken.symmetric_difference(getattr(self, "_last_broken", frozenset()))
+        self._last_broken = self._broken
+        named = renamed | exists_changed | set(broken_changed)
+        if named:
+            relink.update(t for t, ids in self._explicit.items() if ids & named and t in records)
+        touched: set[str] = set(changed)
+        for rid in list(self._texts):
+            if rid not in records:
+                for store in (
+                    self._texts,
+                    self._explicit,
+                    self._mention_problems,
+                    self._links,
+                    self._capitalised,
+                    self._quotes,
+                ):
+                    store.pop(rid, None)  # type: ignore[attr-defined]
+        for rid in sorted(relink):
+            record = records[rid]
+            if not record.body.strip():
+                had = self._texts.pop(rid, None)
+                for store in (self._explicit, self._mention_problems, self._links, self._capitalised):
+                    store.pop(rid, None)  # type: ignore[attr-defined]
+                if had is not None:
+                    touched.add(rid)
+                self._place_quotes(record, Text(()))
+                continue
+            stats.texts_linked += 1
+            text = linking.link_text(record, self._names, matcher)
+            self._mention_problems[rid] = linking.mention_problems(record, text, records, self._broken)
+            old = self._texts.get(rid)
+            if old is not None and old == text and rid not in changed:
+                continue
+            self._texts[rid] = text
+            self._explicit[rid] = frozenset(s.target for _b, s, _o in text.mentions() if s.explicit)
+            self._links[rid] = text_links(rid, text)
+            if isinstance(record.front, Source):
+                self._capitalised[rid] = capitalised_names(text)
+            touched.add(rid)
+            self._place_quotes(record, text)
+        for rid in changed:
+            if rid in records and rid not in self._texts:
+                self._place_quotes(records[rid], Text(()))
+        for rid in touched:
+            record = records.get(rid)
+            if record is None:
+                self._contributions.pop(rid, None)
+                self._quotes.pop(rid, None)
+                continue
+            found = self._quotes.get(rid, ({}, []))[0]
+            self._contributions[rid] = contribution(record, self._links.get(rid), found)
+        return touched
+
+    def _place_quotes(self, record: Record, text: Text) -> None:
+        if isinstance(record.front, Source):
+            self._quotes[record.id] = linking.quotes_of(record, text)
+        else:
+            self._quotes.pop(record.id, None)
+
+    def _reference_problems(self, changed: set[str]) -> list[Problem]:
+        records = self._records
+        kinds = {rid: r.kind for rid, r in records.items()}
+        if kinds != self._kinds:
+            # A record came, went or changed kind: any reference to it may change.
+            redo: Iterable[str] = records
+            self._ref_problems = {}
+            self._kinds = kinds
+        else:
+            redo = [rid for rid in changed if rid in records]
+        for rid in redo:
+            self._ref_problems[rid] = linking.record_problems(records[rid], records, self._broken)
+        problems = [p for rid in records for p in self._ref_problems[rid]]
+        problems.extend(linking.cycle_problems(records))
+        return problems
+
+    # -- outputs -------------------------------------------------------------------------
+
+    def _derive(self, corpus: Corpus) -> set[Dep]:
+        """Values made from the whole corpus that outputs read: the countries' meetings, each
+        country's partners, the date an empty feed gives."""
+        met = relations.meetings(corpus)
+        new = {
+            "met": met,
+            "partners": pages.partners_of(met),
+            "site": {"fallback": feeds.fallback_date(corpus)},
+        }
+        deps: set[Dep] = set()
+        for name, values in new.items():
+            old = self._derived[name]
+            for key in values.keys() | old.keys():
+                if values.get(key) != old.get(key):
+                    deps.update(((name, key), (name, WHOLE)))
+        self._derived = new
+        return deps
+
+    def _groups(
+        self, corpus: Corpus
+    ) -> dict[str, Callable[[Corpus, Mapping[str, Mapping[Any, Any]]], Output]]:
+        """Every output group of the site, by name, in the order of the core's plan."""
+        groups: dict[str, Callable[..., Output]] = {}
+        for name in pages.SITE_GROUPS:
+            groups[f"site:{name}"] = self._page_group(lambda c, d, n=name: pages.site_group(n, c, d["met"]))
+        # A group reads its own record through the corpus it is given, like everything else
+        # it reads, so that a change of the record is one of its inputs.
+        for rid in corpus.records:
+            groups[f"record:{rid}"] = self._page_group(
+                lambda c, d, i=rid: pages.record_pages(c, c.records[i], d["partners"].get(i, ()))
+            )
+        groups["site:pairs"] = self._page_group(lambda c, d: pages.site_group("pairs", c, d["met"]))
+        groups["feed:all"] = self._feed_group(lambda c: feeds.site_feed(c, self.site.name))
+        for record in feeds.feed_records(corpus):
+            groups[f"feed:{record.id}"] = self._feed_group(
+                lambda c, i=record.id: feeds.record_feed(c, self.site.name, c.records[i])
+            )
+        return groups
+
+    def _page_group(
+        self, planner: Callable[[Corpus, Mapping[str, Any]], list[pages.PageSpec]]
+    ) -> Callable[..., Output]:
+        def make(corpus: Corpus, derived: Mapping[str, Mapping[Any, Any]]) -> Output:
+            assert self._renderer is not None
+            self._renderer.bind(corpus)
+            collected = Collected()
+            for spec in planner(corpus, derived):
+                collected.add(spec, *self._renderer.render_page(spec))
+            return Output(collected.pages, frozenset(), tuple(collected.problems))
+
+        return make
+
+    def _feed_group(self, wanted: Callable[[Corpus], feeds.Wanted]) -> Callable[..., Output]:
+        def make(corpus: Corpus, derived: Mapping[str, Mapping[Any, Any]]) -> Output:
+            feed = wanted(corpus)
+            xml = feeds.write_feed(corpus, self.site.name, self.site.url, derived["site"]["fallback"], feed)
+            return Output({feed[0]: xml}, frozenset())
+
+        return make
+
+    def _make_outputs(self, corpus: Corpus, stats: Stats) -> list[Problem]:
+        key = _templates_key(self.templates / "pages"), self.site
+        if key != self._templates_key or self._renderer is None:
+            self._templates_key = key
+            self._renderer = Renderer(self.templates / "pages", corpus, None, self.site.url)
+            self._outputs.clear()
+            self._index.clear()
+        groups = self._groups(corpus)
+        affected = {g for dep in self._pending for g in self._index.get(dep, ())}
+        affected.update(g for g in groups if g not in self._outputs)
+        for gone in set(self._outputs) - set(groups):
+            self._forget(gone)
+        problems: list[Problem] = []
+        for name, make in groups.items():
+            if name not in affected:
+                stats.outputs_kept += 1
+                problems.extend(self._outputs[name].problems)
+                continue
+            stats.outputs_made += 1
+            deps: set[Dep] = set()
+            watched = noting_corpus(corpus, deps)
+            derived = {n: Noting(n, values, deps) for n, values in self._derived.items()}
+            output = make(watched, derived)
+            output.deps = frozenset(deps)
+            self._forget(name)
+            self._outputs[name] = output
+            for dep in output.deps:
+                self._index.setdefault(dep, set()).add(name)
+            problems.extend(output.problems)
+        self._pending.clear()
+        # A broken template fails every page it writes: report it once, as the core does.
+        problems = list(dict.fromkeys(problems))
+        if has_errors(problems):
+            return problems
+        made_pages: dict[str, str] = {}
+        made_files: dict[str, str] = {}
+        for name in groups:
+            target = made_files if name.startswith("feed:") else made_pages
+            target.update(self._outputs[name].files)
+        self.pages = dict(sorted(made_pages.items()))
+        self.files = dict(sorted(made_files.items()))
+        return problems
+
+    def _forget(self, name: str) -> None:
+        old = self._outputs.pop(name, None)
+        if old is None:
+            return
+        for dep in old.deps:
+            users = self._index.get(dep)
+            if users is not None:
+                users.discard(name)
+                if not users:
+                    del self._index[dep]
+
+    # -- on request ----------------------------------------------------------------------
+
+    def data_files(self) -> dict[str, str]:
+        """The open data of the last good state (``data/``), made when asked for and kept
+        until the corpus changes."""
+        corpus = self.graph.corpus
+        if self._data is None or self._data[0] is not corpus:
+            self._data = (corpus, opendata.data_files(corpus))
+        return self._data[1]
+
+
+def _stat(path: Path) -> StatKey:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0, -1)
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+
+
+def _templates_key(templates: Path) -> tuple[tuple[str, int, int], ...]:
+    found = []
+    for folder, _dirs, names in sorted(os.walk(templates)):
+        for name in sorted(names):
+            path = Path(folder) / name
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            found.append((path.as_posix(), st.st_mtime_ns, st.st_size))
+    return tuple(found)
+
+
+def _names_matter(rid: str, records: Mapping[str, Record], changed: set[str]) -> bool:
+    """Whether a change of this record can change the matcher (its names or aliases)."""
+    return rid in changed and (rid not in records or records[rid].kind != "sources")
+
+
+def _probe(surface: str) -> str:
+    """A piece of a name that every text able to contain the name (in any inflected form the
+    matcher knows) contains: the start of its first word, case folded."""
+    first = surface.split()[0] if surface.split() else surface
+    return first[: max(2, len(first) - 3)].casefold()

@@ -1,0 +1,89 @@
+"""Noting what a computation reads of the linked corpus: the engine's dependencies.
+
+An output (a page, a feed) is made by pure core code from a :class:`~generator.corpus.Corpus`.
+The engine hands that code a corpus whose every mapping notes each key read (and notes a
+whole read when it is iterated or counted), so the output's inputs are known by
+construction: nothing is declared by hand, and nothing read can be missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import fields, replace
+from typing import Any, TypeVar, overload
+
+from generator.corpus import Corpus
+
+WHOLE = "\0whole"  # the key of a read of a whole mapping (iterated, counted, or its values listed)
+
+Dep = tuple[str, Any]  # (mapping name, key) or (mapping name, WHOLE)
+
+V = TypeVar("V")
+
+
+class Noting(Mapping[Any, V]):
+    """A read-only view of a mapping that adds ``(name, key)`` to ``deps`` for every read."""
+
+    __slots__ = ("_data", "_deps", "_name")
+
+    def __init__(self, name: str, data: Mapping[Any, V], deps: set[Dep]) -> None:
+        self._name = name
+        self._data = data
+        self._deps = deps
+
+    def __getitem__(self, key: Any) -> V:
+        self._deps.add((self._name, key))
+        return self._data[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._deps.add((self._name, key))
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._deps.add((self._name, key))
+        return key in self._data
+
+    def __iter__(self) -> Iterator[Any]:
+        self._deps.add((self._name, WHOLE))
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._deps.add((self._name, WHOLE))
+        return len(self._data)
+
+
+class NotingSequence(Sequence[V]):
+    """A read-only view of a tuple whose every use is a whole read."""
+
+    __slots__ = ("_data", "_deps", "_name")
+
+    def __init__(self, name: str, data: Sequence[V], deps: set[Dep]) -> None:
+        self._name = name
+        self._data = data
+        self._deps = deps
+
+    @overload
+    def __getitem__(self, index: int) -> V: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[V]: ...
+    def __getitem__(self, index: int | slice) -> V | Sequence[V]:
+        self._deps.add((self._name, WHOLE))
+        return self._data[index]
+
+    def __len__(self) -> int:
+        self._deps.add((self._name, WHOLE))
+        return len(self._data)
+
+    def __iter__(self) -> Iterator[V]:
+        self._deps.add((self._name, WHOLE))
+        return iter(self._data)
+
+
+CORPUS_MAPPINGS = tuple(f.name for f in fields(Corpus) if f.name != "quotes")
+
+
+def noting_corpus(corpus: Corpus, deps: set[Dep]) -> Corpus:
+    """``corpus`` with every mapping (and the list of all quotes) noting its reads in ``deps``."""
+    watched: dict[str, Any] = {name: Noting(name, getattr(corpus, name), deps) for name in CORPUS_MAPPINGS}
+    watched["quotes"] = NotingSequence("quotes", corpus.quotes, deps)
+    return replace(corpus, **watched)
