@@ -933,7 +933,7 @@ def lsp_latency(n: int, work: Path, rounds: int = 40) -> dict[str, float]:
         client = LanguageClient("bench", "1")
         arrived: asyncio.Queue[tuple[float, int]] = asyncio.Queue()
 
-        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         def published(params: lsp.PublishDiagnosticsParams) -> None:
             if params.uri == uri:
                 arrived.put_nowait((time.perf_counter(), len(params.diagnostics)))
@@ -984,7 +984,7 @@ def lsp_latency(n: int, work: Path, rounds: int = 40) -> dict[str, float]:
             completions.append((time.perf_counter() - sent) * 1000)
         await client.shutdown_async(None)
         client.exit(None)
-        await client.stop()
+        await client.stop()  # type: ignore[no-untyped-call]
         return {
             "sources": n,
             "records": len(list((root / "content").rglob("*.md"))),

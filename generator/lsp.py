@@ -51,7 +51,7 @@ KIND_VALUES: dict[str, tuple[str, ...]] = {  # the examples of the corpus format
     "places": ("city", "region", "venue"),
     "events": ("meeting", "summit", "statement", "withdrawal", "attack"),
 }
-COMPLETION_LIMIT = 200
+COMPLETION_LIMIT = 100  # an incomplete list: the editor asks again as more is typed
 
 
 # --- which kinds each id-taking field takes: asked of linking.refs_of -------------------------

@@ -42,6 +42,23 @@ CORPUS = {
 }
 
 
+CLIENT_CAPABILITIES = lsp.ClientCapabilities(  # what VS Code and Neovim say of themselves
+    workspace=lsp.WorkspaceClientCapabilities(
+        file_operations=lsp.FileOperationClientCapabilities(
+            did_create=True, did_rename=True, did_delete=True
+        ),
+        workspace_edit=lsp.WorkspaceEditClientCapabilities(
+            document_changes=True,
+            resource_operations=[
+                lsp.ResourceOperationKind.Create,
+                lsp.ResourceOperationKind.Rename,
+                lsp.ResourceOperationKind.Delete,
+            ],
+        ),
+    )
+)
+
+
 def write_corpus(root: Path) -> Path:
     content = root / "content"
     for rel, text in CORPUS.items():
@@ -70,7 +87,7 @@ class Session:
         self.initialized = self.run(
             self.client.initialize_async(
                 lsp.InitializeParams(
-                    capabilities=lsp.ClientCapabilities(),
+                    capabilities=CLIENT_CAPABILITIES,
                     root_uri=root.as_uri(),
                     workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="corpus")],
                 )
@@ -153,20 +170,17 @@ def complete(s: Session, rel: str, text: str, line: int, character: int) -> list
     return list(items or [])
 
 
-def test_initialize_announces_the_features(tmp_path: Path) -> None:
-    write_corpus(tmp_path)
-    s = Session(tmp_path)
-    try:
-        caps = s.initialized.capabilities
-        assert caps is not None
-        assert caps.completion_provider is not None and "[" in (
-            caps.completion_provider.trigger_characters or []
-        )
-        for name in ("hover_provider", "definition_provider", "references_provider", "rename_provider"):
-            assert getattr(caps, name), name
-        assert caps.code_action_provider
-    finally:
-        s.close()
+def test_initialize_announces_the_features(session: Session) -> None:
+    caps = session.initialized.capabilities
+    assert session.initialized.server_info.name == "corpus-generator"
+    assert caps.completion_provider is not None
+    assert "[" in (caps.completion_provider.trigger_characters or [])
+    for name in ("hover_provider", "definition_provider", "references_provider", "rename_provider"):
+        assert getattr(caps, name), name
+    assert caps.code_action_provider
+    assert caps.text_document_sync.save.include_text  # the text of a save, checked with the corpus
+    operations = caps.workspace.file_operations
+    assert operations.did_create and operations.did_rename and operations.did_delete
 
 
 @pytest.mark.parametrize(
@@ -210,6 +224,16 @@ def test_completion_after_brackets(
         ("people/someone.md", "name: N\nroles:\n  - title: Envoy\n    of: ", {"countries", "organizations"}),
         ("places/kabul.md", "name: Kabul\ncountry: ", {"countries"}),
         ("sources/new.md", "title: T\npublished: 2021\nreports: [", {"events"}),
+        ("sources/new.md", "title: T\npublished: 2021\nreports: [tehran-talks, ", {"events"}),
+        ("sources/new.md", "title: T\npublished: 2021\npublisher: ", {"organizations", "people"}),
+        (
+            "sources/new.md",
+            "title: T\npublished: 2021\nquotes:\n  - by: ",
+            {"countries", "organizations", "people"},
+        ),
+        ("sources/new.md", "title: T\npublished: 2021\nquotes:\n  - text: x\n    event: ", {"events"}),
+        ("organizations/new-org.md", "name: N\nparent: ", {"organizations"}),
+        ("events/new-talks.md", "title: T\ndate: 2021\npart_of: ", {"events"}),
     ],
 )
 def test_completion_in_fields_offers_only_the_kinds_they_take(
@@ -481,6 +505,7 @@ def test_code_action_creates_a_missing_record(session: Session) -> None:
     assert not (session.root / "content" / "organizations" / "isis-k.md").exists()  # the editor makes it
 
 
+@pytest.mark.slow  # a server of its own, whose files it changes: ~3 s
 def test_whole_corpus_diagnostics_after_a_save(tmp_path: Path) -> None:
     write_corpus(tmp_path)
     s = Session(tmp_path)
