@@ -791,16 +791,32 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
     def lines_of(uri: str) -> list[str]:
         return server.workspace.get_text_document(uri).source.split("\n")
 
+    # Positions: the workspace counts characters (code points); the client counts in the
+    # encoding agreed at initialize (UTF-16 unless it said otherwise), as pygls' codec converts.
+
+    def file_lines(shown: str) -> list[str]:
+        return (ws().text_of(shown) or "").split("\n")
+
+    def from_client(lines: Sequence[str], pos: lsp.Position) -> lsp.Position:
+        found = server.workspace.position_codec.position_from_client_units(lines, pos)
+        return lsp.Position(found.line, found.character)
+
+    def to_client(lines: Sequence[str], rng: lsp.Range) -> lsp.Range:
+        return server.workspace.position_codec.range_to_client_units(lines, rng)
+
+    def edits_to_client(lines: Sequence[str], edits: Sequence[Any]) -> None:
+        for edit in edits:
+            edit.range = to_client(lines, edit.range)
+
     def publish(shown_paths: set[str] | None = None) -> None:
         targets = shown_paths if shown_paths is not None else set(ws().problems)
         for shown in sorted(targets):
             path = ws().path_of(shown)
-            text = ws().text_of(shown) if path.is_file() else ""
+            lines = ((ws().text_of(shown) or "") if path.is_file() else "").split("\n")
+            found = [diagnostic(p, lines) for p in ws().diagnostics(path)]
+            edits_to_client(lines, found)
             server.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(
-                    uri=_uri(path),
-                    diagnostics=[diagnostic(p, (text or "").split("\n")) for p in ws().diagnostics(path)],
-                )
+                lsp.PublishDiagnosticsParams(uri=_uri(path), diagnostics=found)
             )
 
     @server.feature(lsp.INITIALIZE)
@@ -881,13 +897,15 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
     )
     def completion(params: lsp.CompletionParams) -> lsp.CompletionList:
         path = _path(params.text_document.uri)
-        pos = params.position
-        return completions(
-            ws(), ws().shown(path), lines_of(params.text_document.uri), pos.line, pos.character
-        )
+        lines = lines_of(params.text_document.uri)
+        pos = from_client(lines, params.position)
+        found = completions(ws(), ws().shown(path), lines, pos.line, pos.character)
+        edits_to_client(lines, [item.text_edit for item in found.items if item.text_edit])
+        return found
 
     def target_at(uri: str, pos: lsp.Position) -> str | None:
         lines = lines_of(uri)
+        pos = from_client(lines, pos)
         found = id_at(lines, pos.line, pos.character, ws().records)
         if found is None and pos.line >= front_matter_end(lines):
             found = name_at(lines, pos.line, pos.character, ws().matcher)
@@ -925,9 +943,12 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
         out = [
             lsp.Location(
                 uri=_uri(ws().path_of(ref.path)),
-                range=lsp.Range(
-                    lsp.Position(ref.line - 1, ref.column - 1),
-                    lsp.Position(ref.line - 1, ref.column - 1 + ref.length),
+                range=to_client(
+                    file_lines(ref.path),
+                    lsp.Range(
+                        lsp.Position(ref.line - 1, ref.column - 1),
+                        lsp.Position(ref.line - 1, ref.column - 1 + ref.length),
+                    ),
                 ),
             )
             for ref in ws().references(found)
@@ -945,14 +966,25 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
         found = own_id(params.text_document.uri, params.position)
         if found is None:
             raise ValueError("put the cursor on a record id, a [[mention]], or in the record's own file")
-        return rename_edit(ws(), found, params.new_name)
+        edit = rename_edit(ws(), found, params.new_name)
+        for change in edit.document_changes or ():
+            if isinstance(change, lsp.TextDocumentEdit):
+                edits_to_client(file_lines(ws().shown(_path(change.text_document.uri))), change.edits)
+        return edit
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix])
     )
     def code_action(params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         path = _path(params.text_document.uri)
-        return code_actions(ws(), ws().shown(path), lines_of(params.text_document.uri), params)
+        lines = lines_of(params.text_document.uri)
+        start, end = from_client(lines, params.range.start), from_client(lines, params.range.end)
+        params.range = lsp.Range(start, end)
+        actions = code_actions(ws(), ws().shown(path), lines, params)
+        for action in actions:
+            for edits in (action.edit.changes or {}).values() if action.edit else ():
+                edits_to_client(lines, edits)
+        return actions
 
     return server
 

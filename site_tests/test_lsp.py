@@ -308,6 +308,23 @@ def test_diagnostics_as_you_type_match_check(session: Session, tmp_path: Path) -
     assert [d for d in session.wait_diagnostics(rel) if d.severity == 1] == []
 
 
+def test_positions_are_counted_in_utf16_as_the_client_expects(session: Session) -> None:
+    """An emoji is one character to Python and two UTF-16 units to the client."""
+    rel = "sources/report.md"
+    text = CORPUS[rel] + "\n😀 Met [[irn]] and [[ser"
+    session.open(rel, text)
+    mention = next(d for d in session.wait_diagnostics(rel) if "irn" in d.message)
+    assert (mention.range.start.character, mention.range.end.character) == (7, 14)
+    line = text.count("\n")
+    got = session.run(
+        session.client.text_document_completion_async(
+            lsp.CompletionParams(session.doc(rel), lsp.Position(line, len("😀 Met [[irn]] and [[ser") + 1))
+        )
+    )
+    lavrov = next(i for i in got.items if i.label == "sergey-lavrov")
+    assert lavrov.text_edit.range.start.character == len("😀 Met [[irn]] and [[") + 1
+
+
 def _indent(text: str, line: int) -> int:
     here = text.split("\n")[line]
     return len(here) - len(here.lstrip())
