@@ -144,6 +144,7 @@ class Workspace:
         self.problems: dict[str, list[Problem]] = {}  # by shown path, from the last whole check
         self.opened: dict[str, _Open] = {}
         self._texts: dict[str, tuple[Record, Text]] = {}
+        self._index: list[tuple[str, str, Record]] | None = None
 
     # paths
 
@@ -175,6 +176,7 @@ class Workspace:
         self.broken = frozenset(stems - set(self.records))
         self.matcher = build_matcher(self.records)
         self._loose = None
+        self._index = None
         self._texts = {}
         by_path: dict[str, list[Problem]] = {}
         for problem in problems:
@@ -327,6 +329,12 @@ class Workspace:
         text = resolve(parse(record.body, record.body_line), names, self.matcher if auto else None)
         self._texts[record.id] = (record, text)
         return text
+
+    def completion_index(self) -> list[tuple[str, str, Record]]:
+        """Every record as ``(id, name case-folded, record)``, by id: made once per whole check."""
+        if self._index is None:
+            self._index = sorted((r.id, r.name.casefold(), r) for r in self.records.values())
+        return self._index
 
     def current_records(self) -> dict[str, Record]:
         records = dict(self.records)
@@ -520,14 +528,14 @@ def _id_items(
     typed = prefix.strip().casefold()
     first: list[Record] = []
     then: list[Record] = []
-    for record in ws.records.values():
+    for key, folded, record in ws.completion_index():  # by id
         if kinds is not None and record.kind not in kinds:
             continue
-        if record.id.startswith(typed):
+        if key.startswith(typed):
             first.append(record)
-        elif typed in record.id or typed in record.name.casefold():
+        elif typed in key or typed in folded:
             then.append(record)
-    ordered = sorted(first, key=lambda r: r.id) + sorted(then, key=lambda r: r.id)
+    ordered = first + then
     where = _replace(line, character, prefix)
     items = [
         lsp.CompletionItem(
