@@ -170,11 +170,20 @@ def test_countries_that_took_part_in_the_same_event_met() -> None:
     assert relations.pair_page("russia", "china") == "countries/china/with/russia.md"
 
 
-def test_ties_count_memberships_and_offices() -> None:
+@pytest.mark.parametrize(
+    ("record", "other", "held"),
+    [
+        ("sergey-lavrov", "russia", 2),  # two roles `of: russia` (minister, UN representative)
+        ("russia", "sergey-lavrov", 2),  # the same ties, seen from the country
+        ("csto", "armenia", 1),  # one membership
+        ("armenia", "csto", 1),
+    ],
+)
+def test_ties_count_memberships_and_offices(record: str, other: str, held: int) -> None:
+    """A tie's weight is the records' co-mentions plus one per office or membership between them."""
     corpus, _ = check(SEED)
     assert corpus is not None
-    ties = dict(relations.ties(corpus, "csto"))
-    assert {"armenia", "belarus", "russia"} <= set(ties)
-    assert "sergey-lavrov" in dict(relations.ties(corpus, "russian-foreign-ministry")) or "russia" in dict(
-        relations.ties(corpus, "sergey-lavrov")
-    )
+    co_mentions = dict(corpus.related.get(record, ())).get(other, 0)
+    assert co_mentions > 0
+    assert dict(relations.ties(corpus, record))[other] == co_mentions + held
+    assert {"armenia", "belarus", "russia"} <= set(dict(relations.ties(corpus, "csto")))

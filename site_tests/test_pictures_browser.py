@@ -121,3 +121,30 @@ def test_pictures_fit_a_phone_in_both_schemes(browser: object, seed_url: str, sc
     frame.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"phone-{scheme}-china-graph.png"))
     context.close()
+
+
+def _colours(browser: object, url: str, scheme: str) -> tuple[str, str, str]:
+    """A picture label's fill, a line's stroke and the page's background in ``scheme``."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, color_scheme=scheme)  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        label = page.locator("#picture-graph text.label").first
+        line = page.locator("#picture-graph line, #picture-graph path").first
+        return (
+            label.evaluate("e => getComputedStyle(e).fill"),
+            line.evaluate("e => getComputedStyle(e).stroke"),
+            page.evaluate("getComputedStyle(document.body).backgroundColor"),
+        )
+    finally:
+        context.close()
+
+
+def test_the_dark_scheme_redraws_the_pictures_in_its_own_colours(browser: object, seed_url: str) -> None:
+    light = _colours(browser, seed_url + "/countries/china/", "light")
+    dark = _colours(browser, seed_url + "/countries/china/", "dark")
+    assert light[2] != dark[2], "the page follows the scheme"
+    assert light[0] != dark[0], "the labels follow it too"
+    assert light[1] != dark[1], "and the lines"
+    for fill, _stroke, background in (light, dark):
+        assert fill != background

@@ -13,21 +13,31 @@ BODY = (
 )
 
 
+FIRST = "the countries that are immediately\nneighboring Afghanistan"
+
+
 @pytest.mark.parametrize(
-    ("quote", "paragraph"),
+    ("quote", "paragraph", "highlighted"),
     [
-        ("the countries that are immediately neighboring Afghanistan", 1),
-        ("the countries that are   immediately neighboring\tAfghanistan", 1),
-        ("Acting in good faith,", 2),
-        ('"Acting in good faith," he continued', 2),
-        ("The ministry’s statement said ‘approaches were compared’", 3),
-        ("matter. “Acting", 1),  # across paragraphs: starts in the first
+        ("the countries that are immediately neighboring Afghanistan", 1, {1: [FIRST]}),
+        ("the countries that are   immediately neighboring\tAfghanistan", 1, {1: [FIRST]}),
+        ("Acting in good faith,", 2, {2: ["Acting in good faith,"]}),
+        ('"Acting in good faith," he continued', 2, {2: ["“Acting in good faith,” he continued"]}),
+        (
+            "The ministry’s statement said ‘approaches were compared’",
+            3,
+            {3: ["The ministry's statement said 'approaches were compared'"]},
+        ),
+        ("matter. “Acting", 1, {1: ["matter."], 2: ["“Acting"]}),  # across paragraphs: starts in the first
     ],
 )
-def test_found(quote: str, paragraph: int) -> None:
-    found = find(quote, resolve(parse(BODY), {}))
+def test_found(quote: str, paragraph: int, highlighted: dict[int, list[str]]) -> None:
+    text = resolve(parse(BODY), {})
+    found = find(quote, text)
     assert found is not None
     assert found.first_paragraph == paragraph
+    plain = {block.number: block.plain for block in text.paragraphs}
+    assert {n: [plain[n][a:b] for a, b in spans] for n, spans in found.spans.items()} == highlighted
 
 
 @pytest.mark.parametrize(
@@ -43,7 +53,18 @@ def test_not_found(quote: str) -> None:
     assert find(quote, resolve(parse(BODY), {})) is None
 
 
-def test_normalize_maps_back() -> None:
-    folded, index = normalize("  a\n\n“b”  c")
-    assert folded == 'a "b" c'
-    assert [index[i] for i in range(len(folded))][:1] == [2]
+@pytest.mark.parametrize(
+    ("text", "folded", "index"),
+    [
+        ("  a\n\n“b”  c", 'a "b" c', [2, 4, 5, 6, 7, 9, 10]),  # a run's space stands for its last character
+        ("The ministry’s", "The ministry's", list(range(14))),  # one character for one: a plain shift
+        ("x\t \ny ", "x y", [0, 3, 4]),
+        ("\n\n«a»\u00a0„b“", '"a" "b"', [2, 3, 4, 5, 6, 7, 8]),
+        (" \t\n", "", []),
+    ],
+)
+def test_normalize_maps_every_character_back(text: str, folded: str, index: list[int]) -> None:
+    assert normalize(text) == (folded, index)
+    for i, origin in enumerate(index):  # each folded character comes from its original
+        original = text[origin]
+        assert original == folded[i] or (folded[i] == " " and original.isspace()) or folded[i] in "\"'", (i, origin)

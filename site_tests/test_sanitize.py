@@ -23,21 +23,25 @@ from site_tests.safety import live_content
         ('<a href="javascript:alert(1)" title="t">x</a>', '<a title="t">x</a>'),
         ('<a href="data:text/html,x">x</a>', "<a>x</a>"),
         ("<script>alert(1)</script><p>ok</p>", "<p>ok</p>"),
-        ('<iframe src="https://evil.example"></iframe>', ""),
-        ('<img src="https://tracker.example/p.gif">', ""),
+        ('<p>before<iframe src="https://evil.example"></iframe>after</p>', "<p>beforeafter</p>"),
+        ('<p>a<img src="https://tracker.example/p.gif" alt="pixel">b</p>', "<p>ab</p>"),
         (
             '<svg viewBox="0 0 1 1"><circle r="1" onload="alert(1)"/></svg>',
             '<svg viewBox="0 0 1 1"><circle r="1"></circle></svg>',
         ),
-        ('<td style="text-align: right; background: url(https://evil.example/x)">1</td>', "1"),
+        (  # a table cell keeps its alignment (Markdown tables write it), nothing else of its style
+            '<table><tr><td style="text-align: right; background: url(https://evil.example/x)">1</td></tr></table>',
+            '<table><tbody><tr><td style="text-align:right">1</td></tr></tbody></table>',
+        ),
+        ('<td style="text-align: right">1</td>', "1"),  # a cell outside a table is no cell
         ('<a href="../people/x/" title="A person">X</a>', '<a href="../people/x/" title="A person">X</a>'),
         ('<p id="p-3">Text <mark>quoted</mark></p>', '<p id="p-3">Text <mark>quoted</mark></p>'),
     ],
 )
 def test_sanitize(html: str, kept: str) -> None:
     cleaned = sanitize(html)
+    assert cleaned == kept
     assert live_content(cleaned, allowed_tags={"svg"}) == []
-    assert kept in cleaned
     assert "evil.example" not in cleaned
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from generator import pages
+from generator.corpus import Corpus
 from generator.site import generate
 from generator.synthetic import write_corpus
 from site_tests.conftest import ROOT, build_site
@@ -29,9 +31,27 @@ def _listed(markdown: str) -> list[str]:
     return [link.lstrip("./") for link in found]
 
 
+def _mentions_in_the_texts(corpus: Corpus, record_id: str) -> Counter[tuple[str, int]]:
+    """(text, paragraph) of every mention of the record in the other records' texts, read
+    from the parsed texts themselves (not from what the pages were planned from)."""
+    return Counter(
+        (text_id, block.number)
+        for text_id, text in corpus.texts.items()
+        if text is not None and text_id != record_id
+        for block, segment, _offset in text.mentions()
+        if segment.target == record_id
+    )
+
+
+def _where(link: str) -> tuple[str, int]:
+    found = re.match(r"[a-z]+/([^/#]+)/#p-(\d+)", link)
+    assert found, link
+    return found.group(1), int(found.group(2))
+
+
 def test_every_mention_is_listed_once_across_the_mention_pages(synthetic: Path) -> None:
     result = generate(synthetic / "content", ROOT / "templates", synthetic)
-    assert result.ok
+    assert result.ok and result.corpus is not None
     paged = sorted({p.rsplit("/mentions/", 1)[0] for p in result.pages if "/mentions/" in p})
     assert paged, "the synthetic corpus has a record mentioned more than BACKLINKS_SHOWN times"
     for stem in paged:
@@ -41,8 +61,12 @@ def test_every_mention_is_listed_once_across_the_mention_pages(synthetic: Path) 
             key=lambda p: int(p.rsplit("/", 1)[1][:-3]),
         )
         assert len(_listed(record_page)) == pages.BACKLINKS_SHOWN
-        total = int(re.search(r"(\d+) mentions in the texts", record_page).group(1))  # type: ignore[union-attr]
+        expected = _mentions_in_the_texts(result.corpus, stem.rsplit("/", 1)[1])
+        total = sum(expected.values())
+        assert f"{total} mentions in the texts" in record_page
         listed = [link for part in parts for link in _listed(result.pages[part])]
+        # each mention of the corpus once: none left out, none listed twice
+        assert Counter(_where(link) for link in listed) == expected
         assert len(listed) == total
         assert all(len(_listed(result.pages[p])) <= pages.MENTIONS_PER_PAGE for p in parts)
         assert f"[all {total} on {len(parts)} pages](" in record_page
