@@ -356,7 +356,7 @@ def problems_script(problems: list[Problem]) -> str:
     shown = [p.format() for p in problems[:BANNER_SHOWN]]
     more = len(problems) - len(shown)
     data = json.dumps({"count": len(problems), "shown": shown, "more": more}, ensure_ascii=True)
-    data = data.replace("</", "<\\/")
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # no markup at all
     return _BANNER_JS.replace("DATA", data)
 
 
