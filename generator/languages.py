@@ -51,7 +51,9 @@ MARKS = (
 joiner: they belong to the word they stand in. The zero-width non-joiner (U+200C), which
 Persian writes before a suffix (``طالبان‌ها``), ends a name."""
 
-SPACED_WORD = r"[^\W" + UNSPACED_RANGES + r"]|[" + MARKS + r"]"
+SPACED_LETTER = r"[^\W" + UNSPACED_RANGES + r"]"
+MARK = "[" + MARKS + "]"
+SPACED_WORD = SPACED_LETTER + "|" + MARK
 """A character of a word in a script that separates words: a name in such a script must
 not have one of these right before or after it."""
 

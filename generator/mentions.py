@@ -23,7 +23,9 @@ from typing import Literal
 from urllib.parse import quote
 
 from generator.languages import (
+    MARK,
     PAGE_LANGUAGE,
+    SPACED_LETTER,
     SPACED_WORD,
     UNSPACED,
     Language,
@@ -415,9 +417,12 @@ def _names_regex(targets: Iterable[str]) -> re.Pattern[str]:
     Han, Kana, Thai... needs no boundary, since these scripts run words together."""
     words = sorted(targets)
     trie = _trie_regex(words)
+    # two lookbehinds of one class each: as fast as the plain (?<!\w) (an alternation in
+    # one lookbehind costs half as much again over the whole text)
+    not_after = r"(?<!" + SPACED_LETTER + r")(?<!" + MARK + r")"
     if not any(is_unspaced(w[0]) or is_unspaced(w[-1]) for w in words):
-        return re.compile(r"(?<!" + SPACED_WORD + r")" + trie + r"(?!" + SPACED_WORD + r")")
-    before = r"(?:(?<!" + SPACED_WORD + r")|(?=" + UNSPACED + r"))"
+        return re.compile(not_after + trie + r"(?!" + SPACED_WORD + r")")
+    before = r"(?:" + not_after + r"|(?=" + UNSPACED + r"))"
     after = r"(?:(?<=" + UNSPACED + r")|(?!" + SPACED_WORD + r"))"
     return re.compile(before + trie + after)
 
