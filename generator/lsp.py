@@ -145,6 +145,7 @@ class Workspace:
         self.opened: dict[str, _Open] = {}
         self._texts: dict[str, tuple[Record, Text]] = {}
         self._index: list[tuple[str, str, Record]] | None = None
+        self._whole_only: dict[str, list[Problem]] = {}
 
     # paths
 
@@ -177,6 +178,7 @@ class Workspace:
         self.matcher = build_matcher(self.records)
         self._loose = None
         self._index = None
+        self._whole_only = {}
         self._texts = {}
         by_path: dict[str, list[Problem]] = {}
         for problem in problems:
@@ -295,13 +297,24 @@ class Workspace:
         return problems
 
     def diagnostics(self, path: Path) -> list[Problem]:
-        """The problems to show for a file: its own check while it has unsaved changes, the
-        whole corpus's check for it otherwise."""
+        """The problems to show for a file: while it has unsaved changes, its own check and
+        what only the last whole check could find in it; the whole check's otherwise."""
         shown = self.shown(path)
         entry = self.opened.get(shown)
         if entry is not None and entry.dirty:
-            return entry.problems
+            return sorted_problems([*entry.problems, *self._corpus_only(shown)])
         return self.problems.get(shown, [])
+
+    def _corpus_only(self, shown: str) -> list[Problem]:
+        """What the last whole check found in a file that its own check cannot (a record
+        nothing mentions, a cycle, a shared alias): kept on show while it is being edited."""
+        found = self._whole_only.get(shown)
+        if found is None:
+            kind = self.kind_of(self.path_of(shown))
+            disk = self._disk_text(shown)
+            own = set(self.check_file(kind, shown, disk)[1]) if kind and disk is not None else set()
+            found = self._whole_only[shown] = [p for p in self.problems.get(shown, ()) if p not in own]
+        return found
 
     # what the features ask
 

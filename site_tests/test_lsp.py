@@ -308,6 +308,21 @@ def test_diagnostics_as_you_type_match_check(session: Session, tmp_path: Path) -
     assert [d for d in session.wait_diagnostics(rel) if d.severity == 1] == []
 
 
+def test_while_typing_the_whole_checks_findings_stay(session: Session) -> None:
+    rel = "topics/refugees.md"
+    session.open(rel)
+    assert [d.message for d in session.wait_diagnostics(rel)] == [
+        "nothing mentions 'refugees': no text names it and no record refers to it "
+        "(add a name or alias that the texts use, or a [[refugees]] mention)"
+    ]
+    session.change(rel, "---\nname: refugees\nsummary: People who fled.\npublisher: x\n---\n")
+    got = sorted(d.message for d in session.wait_diagnostics(rel))
+    assert got[0].startswith("nothing mentions 'refugees'")  # from the whole check, kept
+    assert got[1].startswith("unknown field 'publisher'")  # from the file's own check
+    session.change(rel, CORPUS[rel], 3)
+    assert len(session.wait_diagnostics(rel)) == 1
+
+
 def test_positions_are_counted_in_utf16_as_the_client_expects(session: Session) -> None:
     """An emoji is one character to Python and two UTF-16 units to the client."""
     rel = "sources/report.md"
