@@ -54,7 +54,9 @@ WRONG_TAGS = [
 
 @pytest.mark.parametrize(("written", "hint"), WRONG_TAGS)
 def test_a_wrong_tag_is_refused_with_the_closest_valid_one(written: str, hint: str) -> None:
-    with pytest.raises(ValidationError, match=hint.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")):
+    with pytest.raises(
+        ValidationError, match=hint.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")
+    ):
         Source.model_validate({"title": "t", "published": "2021", "language": written})
 
 
@@ -110,8 +112,18 @@ def mentions(body: str, tag: str = "en", inflect: bool = True) -> list[tuple[str
 LINKING = [
     # the rule, text, its language, the mentions found (shown, record, how)
     ("Han: inside running text", "国务委员兼外长王毅在天津会见", "zh", [("王毅", "wang-yi", "")]),
-    ("Han: a name inside a longer run", "阿富汗塔利班", "zh", [("阿富汗", "afghanistan", ""), ("塔利班", "taliban", "")]),
-    ("Han: longest match first", "中国城的中国人", "zh", [("中国城", "china-town", ""), ("中国", "china", "")]),
+    (
+        "Han: a name inside a longer run",
+        "阿富汗塔利班",
+        "zh",
+        [("阿富汗", "afghanistan", ""), ("塔利班", "taliban", "")],
+    ),
+    (
+        "Han: longest match first",
+        "中国城的中国人",
+        "zh",
+        [("中国城", "china-town", ""), ("中国", "china", "")],
+    ),
     ("Han in an English text", "Talks with 塔利班 officials", "en", [("塔利班", "taliban", "")]),
     ("Thai: inside running text", "กลุ่มตาลีบันประกาศ", "th", [("ตาลีบัน", "taliban", "")]),
     ("Latin: whole words only", "The Talibans and the Taliban", "en", [("Taliban", "taliban", "")]),
@@ -132,7 +144,9 @@ LINKING = [
 
 
 @pytest.mark.parametrize(("rule", "body", "tag", "found"), LINKING, ids=[c[0] for c in LINKING])
-def test_auto_linking_follows_the_script(rule: str, body: str, tag: str, found: list[tuple[str, str, str]]) -> None:
+def test_auto_linking_follows_the_script(
+    rule: str, body: str, tag: str, found: list[tuple[str, str, str]]
+) -> None:
     assert mentions(body, tag) == found
 
 
@@ -236,7 +250,12 @@ def test_translation_of_problems(corpus_dir: Path) -> None:
     write(corpus_dir, "sources", "b", "---\ntitle: B\npublished: 2021\ntranslation_of: aa\n---\nText.\n")
     write(corpus_dir, "sources", "c", "---\ntitle: C\npublished: 2021\ntranslation_of: c\n---\nText.\n")
     write(corpus_dir, "sources", "d", "---\ntitle: D\npublished: 2021\ntranslation_of: t\n---\nText.\n")
-    write(corpus_dir, "sources", "e", "---\ntitle: E\npublished: 2021\nlanguage: ru\ntranslation_of: a\n---\nТ.\n")
+    write(
+        corpus_dir,
+        "sources",
+        "e",
+        "---\ntitle: E\npublished: 2021\nlanguage: ru\ntranslation_of: a\n---\nТ.\n",
+    )
     write(corpus_dir, "topics", "t", "---\nname: T\n---\n")
     _corpus, problems = check(corpus_dir)
     shown = [p.format().split(": ", 1)[1] for p in problems]
@@ -253,7 +272,12 @@ def test_translation_of_problems(corpus_dir: Path) -> None:
 
 def test_check_warns_about_a_name_in_a_script_no_text_uses(corpus_dir: Path) -> None:
     write(corpus_dir, "sources", "a", "---\ntitle: A\npublished: 2021\n---\nTalks with the Taliban.\n")
-    write(corpus_dir, "organizations", "taliban", "---\nname: Taliban\naliases: [塔利班, Taliban movement]\n---\n")
+    write(
+        corpus_dir,
+        "organizations",
+        "taliban",
+        "---\nname: Taliban\naliases: [塔利班, Taliban movement]\n---\n",
+    )
     _corpus, problems = check(corpus_dir)
     assert [p.format() for p in problems] == [
         f"{corpus_dir.name}/organizations/taliban.md:3:1: warning: '塔利班' is written in Han, which no "
@@ -267,7 +291,12 @@ def test_check_warns_about_a_name_in_a_script_no_text_uses(corpus_dir: Path) -> 
 def test_check_lists_what_matched_only_through_inflection(corpus_dir: Path) -> None:
     from generator.cli import main
 
-    write(corpus_dir, "sources", "a", "---\ntitle: A\npublished: 2021\nlanguage: ru\n---\nС Лавровым и Лавров.\n")
+    write(
+        corpus_dir,
+        "sources",
+        "a",
+        "---\ntitle: A\npublished: 2021\nlanguage: ru\n---\nС Лавровым и Лавров.\n",
+    )
     write(corpus_dir, "people", "lavrov", "---\nname: Sergey Lavrov\naliases: [Лавров]\n---\n")
     import contextlib
     import io

@@ -85,7 +85,10 @@ def test_a_record_with_inflect_false_matches_only_as_written(pages: dict[str, st
 
 MARKED = [
     # page, a line of it that must be there
-    ("sources/tehran-statement-fa.md", '# بیانیه وزارت امور خارجه ایران درباره افغانستان { lang="fa" dir="rtl" }'),
+    (
+        "sources/tehran-statement-fa.md",
+        '# بیانیه وزارت امور خارجه ایران درباره افغانستان { lang="fa" dir="rtl" }',
+    ),
     ("sources/tehran-statement-fa.md", '{ #p-1 lang="fa" dir="rtl" }'),
     ("sources/tehran-statement-fa.md", "    - **Language:** Persian"),
     ("sources/islamabad-ur.md", "    - **Language:** Urdu"),
@@ -126,17 +129,57 @@ def test_a_translation_and_its_original_link_each_other(pages: dict[str, str]) -
 
 def test_backlinks_show_a_text_with_its_translation(pages: dict[str, str]) -> None:
     lavrov = pages["people/sergey-lavrov.md"].split("\n## Mentions\n", 1)[1]
-    original = lavrov.index("### <span lang=\"ru\">[Выступление Сергея Лаврова")
+    original = lavrov.index('### <span lang="ru">[Выступление Сергея Лаврова')
     translation = lavrov.index("### [Sergey Lavrov's remarks")
     assert original < translation  # the translation, though newer, right after its original
     between = lavrov[original:translation]
     assert "### " not in between.split("\n", 1)[1]  # no other source in between
-    assert "Translation in English of <span lang=\"ru\">[Выступление" in lavrov[translation:]
+    assert 'Translation in English of <span lang="ru">[Выступление' in lavrov[translation:]
 
 
 def test_dates_and_numbers_are_left_as_written(pages: dict[str, str]) -> None:
     assert "2021年7月28日，" in pages["sources/wang-yi-tianjin-zh.md"]
     assert "прошла 20 октября." in pages["sources/lavrov-moscow-ru.md"]
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, str]:
+    result = generate(CONTENT, ROOT / "templates", LANGUAGES)
+    assert result.ok
+    return dict(result.files)
+
+
+def test_feed_entries_carry_the_language_of_their_title(files: dict[str, str]) -> None:
+    feed = files["feeds/organizations/taliban.xml"]
+    assert '<title xml:lang="fa">بیانیه وزارت امور خارجه ایران درباره افغانستان</title>' in feed
+    assert '<title xml:lang="zh">王毅会见阿富汗塔利班政治委员会负责人巴拉达尔</title>' in feed
+    assert "<title>Sergey Lavrov's remarks" in feed  # English, like the feed: no mark
+
+
+def test_json_ld_and_open_data_carry_the_language_and_the_translation(
+    pages: dict[str, str], files: dict[str, str]
+) -> None:
+    import json
+
+    import yaml
+
+    front = yaml.safe_load(pages["sources/lavrov-moscow-en.md"].split("---")[1])
+    data = json.loads(front["structured_data"])
+    assert data["inLanguage"] == "en"
+    assert [node["@id"].rsplit("/", 2)[-2] for node in data["translationOfWork"]] == ["lavrov-moscow-ru"]
+    original = json.loads(
+        yaml.safe_load(pages["sources/lavrov-moscow-ru.md"].split("---")[1])["structured_data"]
+    )
+    assert original["inLanguage"] == "ru"
+    assert [node["@id"].rsplit("/", 2)[-2] for node in original["workTranslation"]] == ["lavrov-moscow-en"]
+    record = json.loads(files["data/sources/lavrov-moscow-en.json"])
+    assert record["fields"]["translation_of"] == "lavrov-moscow-ru"
+    assert {
+        "type": "translation_of",
+        "from": "lavrov-moscow-en",
+        "to": "lavrov-moscow-ru",
+        "language": "en",
+    } in record["relations"]
 
 
 # -- the built site ---------------------------------------------------------------------------
