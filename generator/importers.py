@@ -237,7 +237,8 @@ def read_brat(folder: Path, base: Path) -> Reading:
             published, date_from = found.group(1), "the file name"
         reading.texts.append(ImportText(shown, text, spans, slugify(txt.stem), None, published, date_from))
     if not reading.texts:
-        raise ImportUsageError(f"{folder}: no brat texts here (pairs of NAME.txt and NAME.ann)")
+        why = "".join(f"\n{note.format()}" for note in sorted(reading.notes))  # the pairs not read, and why
+        raise ImportUsageError(f"{folder}: no brat texts here (pairs of NAME.txt and NAME.ann){why}")
     return reading
 
 
@@ -326,8 +327,10 @@ def _label_studio_spans(task: Mapping[str, Any], text: str, name: str, reading: 
             if kind != "labels":
                 reading.ignored[f"{kind or 'unknown'} results"] += 1
                 continue
-            value = result.get("value") or {}
-            labels = value.get("labels") or []
+            value = result.get("value")
+            value = value if isinstance(value, dict) else {}
+            labels = value.get("labels")
+            labels = labels if isinstance(labels, list) and labels and isinstance(labels[0], str) else []
             start, end, shown = value.get("start"), value.get("end"), value.get("text")
             if not (isinstance(start, int) and isinstance(end, int) and labels):
                 reading.notes.append(Note(name, 1, 1, f"result {number}: no start, end or labels: skipped"))

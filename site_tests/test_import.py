@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -651,3 +652,144 @@ def test_recognised_country(name: str, iso: str | None) -> None:
 )
 def test_date_in_name(name: str, date: str | None) -> None:
     assert date_in_name(name) == date
+
+
+# --- what cannot be imported ------------------------------------------------------------------
+
+GOOD_TASK = {"data": {"text": "Iran met.", "published": "2021-01-01"}}
+
+
+def _labels(value: object) -> dict[str, object]:
+    """A Label Studio task whose one result has ``value``."""
+    return {**GOOD_TASK, "annotations": [{"result": [{"type": "labels", "value": value}]}]}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    name: str
+    tool: str
+    files: dict[str, str | bytes]  # under import/, what the tool reads
+    path: str  # what is given to the command, relative to the workspace
+    exit_code: int  # 2: cannot be read (ImportUsageError), 1: refused
+    message: str  # the located message, as printed
+    written: tuple[str, ...] = ()  # the sources written all the same (none when refused)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _json(data: object) -> str:
+    return json.dumps(data)
+
+
+REFUSALS = [
+    # brat
+    Refusal("text not UTF-8", "brat", {"2021-01-01-a.txt": b"Ir\xe2n", "2021-01-01-a.ann": ""}, "import/b", 2,
+            "import/b: no brat texts here (pairs of NAME.txt and NAME.ann)\nimport/b/2021-01-01-a.txt:1:1: not UTF-8 (invalid continuation byte): skipped"),
+    Refusal("text not UTF-8 beside a good one", "brat",
+            {"2021-01-01-a.txt": b"Ir\xe2n", "2021-01-01-a.ann": "", "2021-01-02-b.txt": "Iran met.\n", "2021-01-02-b.ann": "T1\tCountry 0 4\tIran\n"},
+            "import/b", 0, "import/b/2021-01-01-a.txt:1:1: not UTF-8 (invalid continuation byte): skipped", ("2021-01-02-b",)),
+    Refusal("empty text", "brat", {"2021-01-01-a.txt": "", "2021-01-01-a.ann": ""}, "import/b", 1,
+            "import/b/2021-01-01-a.txt:1:1: the text is empty"),
+    Refusal("a text of white space", "brat", {"2021-01-01-a.txt": " \n\n\t\n", "2021-01-01-a.ann": ""}, "import/b", 1,
+            "import/b/2021-01-01-a.txt:1:1: the text is empty"),
+    Refusal("no pairs", "brat", {"2021-01-01-a.txt": "Iran met.\n", "other.ann": ""}, "import/b", 2,
+            "import/b: no brat texts here (pairs of NAME.txt and NAME.ann)\nimport/b/2021-01-01-a.txt:1:1: no 2021-01-01-a.ann beside this text: skipped\nimport/b/other.ann:1:1: no .txt beside this .ann: skipped"),
+    Refusal("no folder", "brat", {}, "import/nowhere", 2, "import/nowhere: no such folder (give the folder of the .txt and .ann files)"),
+    Refusal("a bad date in the file name", "brat", {"2021-02-30-a.txt": "Iran met.\n", "2021-02-30-a.ann": ""}, "import/b", 1,
+            "import/b/2021-02-30-a.txt:1:1: publication date from the file name: '2021-02-30' is not a date: February 2021 has 28 days"),
+    # Label Studio
+    Refusal("not JSON", "label-studio", {"e.json": "[{"}, "import/e.json", 2, "import/e.json:1:3: not JSON: Expecting property name enclosed in double quotes"),
+    Refusal("JSON not UTF-8", "label-studio", {"e.json": b'[{"data": "\xe2"}]'}, "import/e.json", 2, "import/e.json: not UTF-8 (invalid continuation byte)"),
+    Refusal("an export that is not a list", "label-studio", {"e.json": _json("hello")}, "import/e.json", 2,
+            "import/e.json: expected a Label Studio export (a list of tasks)"),
+    Refusal("a task without text", "label-studio", {"e.json": _json([{"data": {"title": "T"}}])}, "import/e.json", 2,
+            "import/e.json: no task with a text (data.text)"),
+    Refusal("a task without text beside a good one", "label-studio", {"e.json": _json([{"id": 7, "data": {}}, GOOD_TASK])}, "import/e.json", 0,
+            "import/e.json#7:1:1: task without data.text: skipped", ("2021-01-01-iran-met",)),
+    Refusal("a task that is not a mapping", "label-studio", {"e.json": _json(["text", GOOD_TASK])}, "import/e.json", 0,
+            "import/e.json#1:1:1: task without data.text: skipped", ("2021-01-01-iran-met",)),
+    Refusal("a result without offsets", "label-studio", {"e.json": _json([_labels({"labels": ["Country"], "text": "Iran"})])}, "import/e.json", 0,
+            "import/e.json#1:1:1: result 1: no start, end or labels: skipped", ("2021-01-01-iran-met",)),
+    Refusal("a result without labels", "label-studio", {"e.json": _json([_labels({"start": 0, "end": 4, "text": "Iran"})])}, "import/e.json", 0,
+            "import/e.json#1:1:1: result 1: no start, end or labels: skipped", ("2021-01-01-iran-met",)),
+    Refusal("labels that are not a list", "label-studio", {"e.json": _json([_labels({"start": 0, "end": 4, "labels": "Country"})])}, "import/e.json", 0,
+            "import/e.json#1:1:1: result 1: no start, end or labels: skipped", ("2021-01-01-iran-met",)),
+    Refusal("a value that is not a mapping", "label-studio", {"e.json": _json([_labels("Iran")])}, "import/e.json", 0,
+            "import/e.json#1:1:1: result 1: no start, end or labels: skipped", ("2021-01-01-iran-met",)),
+    Refusal("a bad date", "label-studio", {"e.json": _json([{"data": {"text": "Iran met.", "published": "2021-02-30"}}])}, "import/e.json", 1,
+            "import/e.json#1:1:1: publication date from the task's data.published: '2021-02-30' is not a date: February 2021 has 28 days"),
+    Refusal("no date at all", "label-studio", {"e.json": _json([{"data": {"text": "Iran met."}}])}, "import/e.json", 1,
+            "import/e.json#1:1:1: no publication date (a data.published, or a file name starting with YYYY-MM-DD): give one with --published YYYY-MM-DD"),
+    Refusal("a url that is not http", "label-studio", {"e.json": _json([{"data": {**GOOD_TASK["data"], "url": "javascript:alert(1)"}}])}, "import/e.json", 0,
+            "import/e.json#1:1:1: url 'javascript:alert(1)' is not an http(s) address: left out", ("2021-01-01-iran-met",)),
+    Refusal("a title with nothing to make an id of", "label-studio", {"e.json": _json([{"data": {"text": "!!! ???", "published": "2021-01-01"}}])}, "import/e.json", 0,
+            "", ("2021-01-01",)),  # the id is the date alone
+    Refusal("an id already taken", "label-studio", {"e.json": _json([{"data": {"text": "Tehran meeting", "published": "2021-01-01", "title": "x"}}, {"data": {"text": "Again", "title": "x", "published": "2021-01-01"}}])},
+            "import/e.json", 1, "import/e.json#2:1:1: the source id '2021-01-01-x' is already used by content/sources/2021-01-01-x.md: already imported?"),
+    Refusal("no file", "label-studio", {}, "import/nowhere.json", 2, "import/nowhere.json: no such file (give a Label Studio JSON export)"),
+]
+
+
+@pytest.mark.parametrize("case", REFUSALS, ids=str)
+def test_what_cannot_be_imported_is_located_and_writes_nothing(case: Refusal, workspace: Path) -> None:
+    for rel, data in case.files.items():
+        target = workspace / case.path / rel if case.tool == "brat" else workspace / "import" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    content = workspace / "content"
+    before = files_of(content)
+    try:
+        outcome = run(case.tool, workspace / case.path, content, base=workspace)
+    except ImportUsageError as exc:
+        assert case.exit_code == 2, exc
+        assert str(exc).replace(str(workspace) + "/", "") == case.message
+        assert files_of(content) == before
+        return
+    report = outcome.report()
+    assert outcome.exit_code == case.exit_code, report
+    assert case.message in report.splitlines() or not case.message, report
+    written = {path: text for path, text in files_of(content).items() if path not in before}
+    assert sorted(written) == [f"sources/{source}.md" for source in case.written], report
+    assert {path: files_of(content)[path] for path in before} == before  # nothing else touched
+    if case.exit_code == 1:
+        assert "refused, nothing written:" in report
+    for text in written.values():
+        assert "javascript:" not in text
+
+
+def test_an_unknown_tool_is_refused(workspace: Path) -> None:
+    with pytest.raises(ImportUsageError, match="unknown tool 'doccano': brat or label-studio"):
+        run("doccano", workspace / "import", workspace / "content", base=workspace)
+
+
+def test_the_cli_prints_what_cannot_be_read_and_exits_2(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    (workspace / "import" / "b").mkdir()
+    (workspace / "import" / "b" / "2021-01-01-a.txt").write_bytes(b"Ir\xe2n")
+    (workspace / "import" / "b" / "2021-01-01-a.ann").write_text("", encoding="utf-8")
+    before = files_of(workspace / "content")
+    assert main(["import", "brat", str(workspace / "import" / "b"), "--content", str(workspace / "content")]) == 2
+    err = capsys.readouterr().err
+    assert "no brat texts here" in err and "2021-01-01-a.txt:1:1: not UTF-8" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as exited:  # argparse: the tool is one of the two
+        main(["import", "doccano", "x"])
+    assert exited.value.code == 2
+    assert "invalid choice: 'doccano'" in capsys.readouterr().err
+    assert files_of(workspace / "content") == before
+
+
+def test_a_corpus_broken_by_the_import_exits_1_and_lists_its_errors(workspace: Path) -> None:
+    """The written text is more than a record may hold: the import writes it, checks the
+    corpus, lists the error and exits 1."""
+    words = "Iran met again. " * (2 * 1024 * 1024 // 16 + 10)
+    (workspace / "import" / "big.json").write_text(
+        _json([{"data": {"text": words, "published": "2021-01-01", "title": "Big"}}]), encoding="utf-8"
+    )
+    outcome = run("label-studio", workspace / "import" / "big.json", workspace / "content", base=workspace)
+    assert outcome.exit_code == 1
+    report = outcome.report()
+    assert "the corpus now has errors:" in report
+    assert "content/sources/2021-01-01-big.md:1:1: error: file is 2.0 MB; a record may be at most 2 MB" in report
+    assert (workspace / "content" / "sources" / "2021-01-01-big.md").is_file()
