@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 
 from generator import linking
 from generator.authoring import AuthoringError, new_record
@@ -184,14 +184,17 @@ class Workspace:
         for problem in problems:
             by_path.setdefault(problem.path, []).append(problem)
         self.problems = by_path
+        return before | set(by_path) | set(self.opened)
+
+    def refresh_open(self) -> None:
+        """The open files checked again against what :meth:`load` found (the server calls it
+        on its own thread after a load in another, so that no edit typed meanwhile is lost)."""
         for shown, entry in list(self.opened.items()):
-            on_disk = self._disk_text(shown)
-            entry.dirty = on_disk != entry.text
-            if entry.dirty:
+            if self._disk_text(shown) != entry.text.replace("\r\n", "\n"):
                 self._check_open(shown, entry.text)
             else:
-                entry.record = self.records.get(Path(shown).stem)
-        return before | set(by_path) | set(self.opened)
+                entry.dirty = False
+                entry.record = self.records.get(Path(shown).name[: -len(".md")])
 
     @property
     def loose(self) -> LooseMatcher:
@@ -218,10 +221,17 @@ class Workspace:
         self._check_open(shown, text)
 
     def save(self, path: Path, text: str | None = None) -> set[str]:
-        shown = self.shown(path)
-        if text is not None and shown in self.opened:
-            self.opened[shown].text = text
-        return self.load()
+        """A file was saved: the whole corpus checked again (:meth:`saved`, :meth:`load` and
+        :meth:`refresh_open` in one)."""
+        self.saved(path, text)
+        changed = self.load()
+        self.refresh_open()
+        return changed
+
+    def saved(self, path: Path, text: str | None) -> None:
+        entry = self.opened.get(self.shown(path))
+        if text is not None and entry is not None:
+            entry.text = text
 
     def close(self, path: Path) -> None:
         self.opened.pop(self.shown(path), None)
@@ -798,7 +808,7 @@ def _uri(path: Path) -> str:
 
 
 def _path(uri: str) -> Path:
-    return Path(unquote(urlparse(uri).path))
+    return Path(to_fs_path(uri) or unquote(urlparse(uri).path))
 
 
 def make_server(content: Path, shown_base: Path) -> LanguageServer:
@@ -861,6 +871,13 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
         settle()
         publish(changed)
 
+    async def reload() -> None:
+        """The whole check in a thread (typing goes on), then the open files on this one."""
+        changed = await asyncio.get_running_loop().run_in_executor(None, ws().load)
+        ws().refresh_open()
+        settle()
+        publish(changed)
+
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
         path = _path(params.text_document.uri)
@@ -875,10 +892,8 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=True))
     async def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
-        path = _path(params.text_document.uri)
-        changed = await asyncio.get_running_loop().run_in_executor(None, ws().save, path, params.text)
-        settle()
-        publish(changed)
+        ws().saved(_path(params.text_document.uri), params.text)
+        await reload()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: lsp.DidCloseTextDocumentParams) -> None:
@@ -889,11 +904,6 @@ def make_server(content: Path, shown_base: Path) -> LanguageServer:
     files = lsp.FileOperationRegistrationOptions(
         filters=[lsp.FileOperationFilter(pattern=lsp.FileOperationPattern(glob="**/*.md"))]
     )
-
-    async def reload() -> None:
-        changed = await asyncio.get_running_loop().run_in_executor(None, ws().load)
-        settle()
-        publish(changed)
 
     @server.feature(lsp.WORKSPACE_DID_CREATE_FILES, files)
     async def did_create(params: lsp.CreateFilesParams) -> None:
