@@ -264,15 +264,15 @@ class Workspace:
         if front is None:
             return None, sorted_problems(problems)
         record = Record.from_document(doc, front)
-        records = _OneText(self.records, record)
+        every = {**self.records, record.id: record}
         for ref in refs_of(record):
             if ref.value in self.broken:
                 continue
-            found_ref = check_ref(record, ref, records, f"field '{field_path(ref.loc)}'")
+            found_ref = check_ref(record, ref, every, f"field '{field_path(ref.loc)}'")
             if found_ref:
                 problems.append(found_ref)
         problems.extend(self._credit_problems(record))
-        texts, found = linking.link_texts(records, self.matcher, self.broken)
+        texts, found = linking.link_texts(_OneText(every, record), self.matcher, self.broken)
         problems.extend(found)
         _quotes, found = linking.locate_quotes({record.id: record}, texts)
         problems.extend(found)

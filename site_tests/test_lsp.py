@@ -573,3 +573,90 @@ def test_bench_times_the_server_over_stdio(tmp_path: Path) -> None:
     assert 0 < row["change_median_ms"] <= row["change_max_ms"] < 10_000
     assert 0 < row["completion_median_ms"] <= row["completion_max_ms"] < 10_000
     assert "| 5 |" in lsp_table([row])
+
+
+# --- the Workspace by itself: its state against a fresh `check` of the same texts -------------
+
+VARIANTS = {
+    "events/tehran-talks.md": [
+        CORPUS["events/tehran-talks.md"],
+        CORPUS["events/tehran-talks.md"].replace("place: tehran", "place: tehrn"),
+        CORPUS["events/tehran-talks.md"].replace("  - iran", "  - tehran") + "Met [[irn]].\n",
+        CORPUS["events/tehran-talks.md"].replace("date: 2021-10-27", "date: 2021-02-30"),
+        "---\ntitle: [broken\n---\n",
+    ],
+    "sources/report.md": [
+        CORPUS["sources/report.md"],
+        CORPUS["sources/report.md"].replace("publisher: sco", "publisher: iran"),
+        CORPUS["sources/report.md"].replace("reports: [tehran-talks]", "reports: [tehran-talk]"),
+        CORPUS["sources/report.md"] + "\n[[]] and [[nobody-here]]\n",
+        CORPUS["sources/report.md"].replace("language: en", "language: klingon"),
+    ],
+}
+
+
+def _errors(problems: list[Any], path: str) -> list[tuple[int, int, str]]:
+    return sorted(
+        (p.line, p.column, p.message) for p in problems if p.path == path and p.severity.value == "error"
+    )
+
+
+def _fresh_check(root: Path, texts: dict[str, str], tmp: Path) -> list[Any]:
+    copy = tmp / "fresh"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(root / "content", copy / "content")
+    for rel, text in texts.items():
+        (copy / "content" / rel).write_text(text, encoding="utf-8")
+    _corpus, problems = check(copy / "content", copy)
+    return problems
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.lsp import Workspace  # noqa: E402
+
+_STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(sorted(VARIANTS)), st.integers(0, 4), st.sampled_from(["change", "save", "close"])
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=_STEPS)
+def test_workspace_diagnostics_equal_a_fresh_check(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int, str]]
+) -> None:
+    """Whatever is typed, saved or closed, a file's errors are those `check` finds when the
+    files hold the texts typed so far: typed (open) texts for the edited file, disk for the rest."""
+    root = tmp_path_factory.mktemp("ws")
+    write_corpus(root)
+    ws = Workspace(Path("content"), root)
+    ws.load()
+    typed: dict[str, str] = {}  # open files and their texts
+    for rel, variant, action in steps:
+        path = root / "content" / rel
+        text = VARIANTS[rel][variant]
+        if action == "change":
+            ws.change(path, text)
+            typed[rel] = text
+        elif action == "save":
+            path.write_text(text, encoding="utf-8")
+            if rel in typed:
+                typed[rel] = text
+            ws.save(path, text)
+        else:
+            ws.close(path)
+            typed.pop(rel, None)
+        on_disk = check(root / "content", root)[1]
+        for other in VARIANTS:
+            shown = f"content/{other}"
+            if other in typed:  # an open file: its own text against the others as on disk
+                expected = _errors(_fresh_check(root, {other: typed[other]}, root), shown)
+            else:
+                expected = _errors(on_disk, shown)
+            assert _errors(ws.diagnostics(root / "content" / other), shown) == expected, (other, steps)
