@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,14 +217,6 @@ class Language:
             return ""
         return f'lang="{self.tag}"' + (' dir="rtl"' if self.rtl else "")
 
-    def inline(self, markdown: str) -> str:
-        """Markdown of text in this language inside a line of the page's: in a span that
-        carries ``lang`` (and ``dir``, which isolates right-to-left text so that the
-        punctuation around it stays in place); unchanged for the page's own language."""
-        if not self.foreign or not markdown:
-            return markdown
-        return f"<span {self.attributes}>{markdown}</span>"
-
 
 @functools.lru_cache(maxsize=256)
 def language(tag: str) -> Language:
@@ -272,6 +263,12 @@ def inflects(lang: Language) -> bool:
     return lang.primary in MORPHOLOGY or lang.primary in STEMMED
 
 
+def stems_only(lang: Language) -> bool:
+    """Whether the declined forms of names in this language are found by Snowball stems in
+    each text's own words (no dictionary), so that they differ from text to text."""
+    return lang.primary in STEMMED and lang.primary not in MORPHOLOGY
+
+
 def has_prefixes(lang: Language) -> bool:
     return lang.primary == "ar"
 
@@ -289,6 +286,7 @@ def _analyzer(code: str) -> Any:
     return pymorphy3.MorphAnalyzer(lang=code)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same names are declined for every text of a language
 def declined_forms(name: str, lang: Language) -> frozenset[str]:
     """The declined forms of a name in a language with morphology (the name itself
     excluded): every word standing in the nominative is put in each case, in its number,
@@ -406,10 +404,3 @@ def forms_of(name: str, lang: Language, body: str = "") -> dict[str, str]:
                 found.setdefault(form, "prefix")
     found.pop(name, None)
     return found
-
-
-def scripts_used(texts: Iterable[str]) -> frozenset[str]:
-    found: set[str] = set()
-    for text in texts:
-        found |= scripts_of(text)
-    return frozenset(found)

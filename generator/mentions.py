@@ -34,6 +34,7 @@ from generator.languages import (
     inflects,
     is_unspaced,
     language,
+    stems_only,
 )
 
 SegmentKind = Literal["text", "code", "link", "mention"]
@@ -389,6 +390,11 @@ class Matcher:
         of two records' names is ambiguous and not linked."""
         if not inflect or self.pattern is None or not (inflects(lang) or has_prefixes(lang)):
             return self
+        by_text = stems_only(lang)  # forms found in the words of each text, not in a dictionary
+        if not by_text:
+            kept = self._variants.get((lang.tag, frozenset()))
+            if kept is not None:
+                return kept
         found: dict[str, set[str]] = {}
         origin: dict[str, tuple[str, str]] = {}
         for surface, ids in sorted(self.targets.items()):
@@ -400,13 +406,13 @@ class Matcher:
                     continue
                 found.setdefault(form, set()).update(free)
                 origin.setdefault(form, (surface, how))
-        if not found:
-            return self
-        key = (lang.tag, frozenset(found))
+        key = (lang.tag, frozenset(found) if by_text else frozenset())
         made = self._variants.get(key)
         if made is None:
-            targets = {**self.targets, **{k: tuple(sorted(v)) for k, v in found.items()}}
-            made = Matcher(_names_regex(targets), targets, self.fixed, origin)
+            made = self
+            if found:
+                targets = {**self.targets, **{k: tuple(sorted(v)) for k, v in found.items()}}
+                made = Matcher(_names_regex(targets), targets, self.fixed, origin)
             self._variants[key] = made
         return made
 
