@@ -100,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
         "  (cd /tmp/site-project && zensical serve)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    common(p_watch)
+    p_watch.add_argument(
+        "--content", type=Path, default=Path("content"), help="the corpus folder (default: content)"
+    )
     p_watch.add_argument(
         "--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)"
     )
