@@ -254,6 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "search":
         return _search(args.site)
+    if args.command == "lsp":  # the folder is looked for where the editor's workspace is
+        from generator.lsp import serve
+
+        return serve(args.content, Path.cwd())
     if not args.content.is_dir():
         print(f"{args.content}: no such folder (give the corpus with --content)", file=sys.stderr)
         return 2
@@ -262,10 +266,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _new(args)
     if args.command == "import":
         return _import(args)
-    if args.command == "lsp":
-        from generator.lsp import serve
-
-        return serve(args.content, shown_base)
     if args.command == "suggest":
         from generator.suggest import run as suggest
 

@@ -83,7 +83,8 @@ class Session:
             self.diagnostics[params.uri] = list(params.diagnostics)
             self._event(params.uri).set()
 
-        self.run(self.client.start_io(sys.executable, "-m", "generator", "lsp", cwd=str(root)))
+        # started elsewhere, as an editor may: the corpus is found from the workspace root it gives
+        self.run(self.client.start_io(sys.executable, "-m", "generator", "lsp", cwd=str(root.parent)))
         self.initialized = self.run(
             self.client.initialize_async(
                 lsp.InitializeParams(
