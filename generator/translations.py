@@ -18,19 +18,6 @@ def original_of(record: Record) -> str | None:
     return front.translation_of if isinstance(front, Source) else None
 
 
-def translations_by_original(records: Mapping[str, Record]) -> dict[str, tuple[str, ...]]:
-    """Each source that has translations → their ids, by language tag then id."""
-    found: dict[str, list[Record]] = {}
-    for record in records.values():
-        original = original_of(record)
-        if original and original in records and original != record.id:
-            found.setdefault(original, []).append(record)
-    return {
-        original: tuple(r.id for r in sorted(those, key=lambda r: (r.language.tag, r.id)))
-        for original, those in sorted(found.items())
-    }
-
-
 def translation_problems(
     records: Mapping[str, Record], broken: frozenset[str] = frozenset()
 ) -> list[Problem]:
