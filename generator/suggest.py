@@ -208,13 +208,15 @@ def unlinked_mentions(
         if lines is not None and not _overlaps(block, lines):
             continue
         for seg, line, column in located_segments(block):
+            if seg.kind == "mention" and seg.target == record.id:
+                continue  # a record's own name in its own prose links nowhere new
             if seg.kind == "mention" and not seg.explicit and not auto:
                 line, column = place_in(file_lines, line, column, seg.raw)
                 found.append(_unlinked(record, records, seg.target, seg.raw, line, column, why))
             elif seg.kind == "text":
                 for start, end, target in loose.find(seg.raw):
                     surface = seg.raw[start:end]
-                    if surface in matcher.targets:
+                    if surface in matcher.targets or target == record.id:
                         continue  # exact but ambiguous, or a name the matcher left for a reason
                     at_line, at_column = _advance(line, column, seg.raw[:start])
                     found.append(
