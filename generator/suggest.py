@@ -453,7 +453,8 @@ def apply_edits(base: Path, picked: Sequence[Suggestion]) -> list[str]:
         by_path.setdefault(s.path, []).append(s)
     for shown, edits in sorted(by_path.items()):
         path = base / shown
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as fh:  # line ends kept as they are
+            text = fh.read()
         starts = [0]
         for i, ch in enumerate(text):
             if ch == "\n":
@@ -471,7 +472,8 @@ def apply_edits(base: Path, picked: Sequence[Suggestion]) -> list[str]:
             text = text[:start] + s.replacement + text[end:]
             last_start = start
             done += 1
-        path.write_text(text, encoding="utf-8")
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
         report.append(f"{shown}: {done} edit{'s' * (done != 1)}")
     return report
 

@@ -137,3 +137,16 @@ def test_paths_limit_the_texts(corpus: Path, capsys: pytest.CaptureFixture[str])
     listed = json.loads(capsys.readouterr().out)
     assert {item["path"] for item in listed} == {"content/sources/quiet.md"}
     assert main(["suggest", "content/nowhere"]) == 2
+
+
+def test_apply_keeps_line_ends(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    quiet = corpus / "content/sources/quiet.md"
+    quiet.write_bytes(CORPUS["sources/quiet.md"].replace("\n", "\r\n").encode())
+    assert main(["suggest", "--apply", "unlinked", "content/sources/quiet.md"]) == 0
+    assert (
+        quiet.read_bytes()
+        == CORPUS["sources/quiet.md"]
+        .replace("The Taliban", "The [[taliban|Taliban]]")
+        .replace("\n", "\r\n")
+        .encode()
+    )
