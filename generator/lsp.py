@@ -770,11 +770,14 @@ def code_actions(
         else:
             kinds = ENTITY_KINDS
         name = " ".join(w.capitalize() for w in new_id.split("-"))
+        when = _date_of(record) if record is not None else None
         for target_kind in kinds:
-            if target_kind in ("events", "sources"):
+            if target_kind == "sources" or (target_kind == "events" and when is None):
                 continue  # they need a date: `python -m generator new event NAME --date ...`
             try:
-                made = new_record(ws.content, target_kind, name, record_id=new_id)
+                made = new_record(
+                    ws.content, target_kind, name, when if target_kind == "events" else None, new_id
+                )
             except AuthoringError:
                 continue
             file_uri = _uri(made.path)
@@ -798,6 +801,17 @@ def code_actions(
                 )
             )
     return actions
+
+
+def _date_of(record: Record) -> str | None:
+    """The date a new event named in this record most likely has: a source's publication
+    date (the event it reports), an event's own (the event it is part of)."""
+    front = record.front
+    if isinstance(front, Source):
+        return front.published.iso()
+    if isinstance(front, Event):
+        return front.when.iso()
+    return None
 
 
 # --- the protocol -----------------------------------------------------------------------------

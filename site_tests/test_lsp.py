@@ -538,6 +538,20 @@ def test_code_action_creates_a_missing_record(session: Session) -> None:
     assert not (session.root / "content" / "organizations" / "isis-k.md").exists()  # the editor makes it
 
 
+def test_code_action_creates_a_missing_event_dated_as_the_source(session: Session) -> None:
+    rel = "sources/report.md"
+    text = CORPUS[rel].replace("reports: [tehran-talks]", "reports: [tehran-talks, doha-talks]")
+    session.open(rel, text)
+    unknown = [d for d in session.wait_diagnostics(rel) if "doha-talks" in d.message]
+    assert [d.message for d in unknown] == [
+        "field 'reports[1]': unknown id 'doha-talks'; did you mean 'tehran-talks'?"
+    ]
+    actions = _actions(session, rel, text, unknown[0].range.start.line, unknown)
+    assert [a.title for a in actions] == ["Create event 'doha-talks' (content/events/doha-talks.md)"]
+    insert = actions[0].edit.document_changes[1]
+    assert insert.edits[0].new_text.startswith("---\ntitle: Doha Talks\ndate: '2021-10-28'\n---")
+
+
 @pytest.mark.slow  # a server of its own, whose files it changes: ~3 s
 def test_whole_corpus_diagnostics_after_a_save(tmp_path: Path) -> None:
     write_corpus(tmp_path)
