@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from generator.languages import check_tag, forms_of, language, scripts_of
+from generator.languages import SPACED_WORD, check_tag, forms_of, language, scripts_of
 from generator.mentions import Matcher, parse, resolve, sentence_bounds
 from generator.schema import Source
 from generator.site import check
@@ -332,3 +334,57 @@ def test_quotes_are_verified_against_each_texts_own_body(corpus_dir: Path) -> No
     assert [(p.path.rsplit("/", 1)[1], p.line, p.message.split(" (")[0]) for p in problems] == [
         ("en.md", 7, "field 'quotes[0].text' does not occur in the text")
     ]
+
+
+# -- properties over mixed-script text ---------------------------------------------------------
+
+
+PIECES = [
+    *(name for names in NAMES.values() for name in names),
+    "Лавровым",
+    "Москве",
+    "وطالبان",
+    "阿富汗塔利班",
+    "中国城",
+    "s",
+    "ий",
+    "ها",
+    "的",
+    "ชาว",
+    " ",
+    " ",
+    "\u200c",
+    "\u064e",
+    ", ",
+    "。",
+    "«",
+    "»",
+    "-",
+    "2021",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(PIECES), max_size=12), tag=st.sampled_from(["en", "zh", "ru", "ar", "fa"])
+)
+def test_linking_keeps_the_text_and_respects_word_boundaries(pieces: list[str], tag: str) -> None:
+    import re
+
+    body = "".join(pieces).strip() or "x"
+    text = resolve(parse(body), {}, MATCHER, tag)
+    spaced = re.compile(SPACED_WORD)
+    for block in text.blocks:
+        plain = block.plain
+        assert plain == "".join(s.plain for s in parse(body).blocks[block.number - 1].segments)
+        offset = 0
+        for seg in block.segments:
+            if seg.kind == "mention":
+                before = plain[offset - 1 : offset] if offset else ""
+                after = plain[offset + len(seg.plain) : offset + len(seg.plain) + 1]
+                if spaced.match(seg.plain[0]):
+                    assert not (before and spaced.match(before)), (body, seg.plain)
+                if spaced.match(seg.plain[-1]):
+                    assert not (after and spaced.match(after)), (body, seg.plain)
+                assert seg.via or " ".join(seg.plain.split()) in MATCHER.targets
+            offset += len(seg.plain)
