@@ -86,9 +86,11 @@ def write_config(tmp: Path, content: Path, templates: Path | None = None, **opti
     return path
 
 
-def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(
+    config: Path, site: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     require_marker("runs a real mkdocs build", "slow", "browser")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site), *extra],
         capture_output=True,
