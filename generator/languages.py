@@ -174,6 +174,10 @@ def check_tag(value: Any) -> str:
         tag = str(langcodes.standardize_tag(text))
         if langcodes.Language.get(tag).language:
             return tag
+    if text.lower() in special:
+        raise ValueError(
+            f"'{text}' names no language: write the language the text is written in (en, ru, fa...)"
+        )
     hint = ""
     try:
         found = langcodes.find(text)  # a language's name: "persian", "Farsi", "chinese"

@@ -49,7 +49,7 @@ WRONG_TAGS = [
     ("Farsi", "did you mean 'fa' (Persian)?"),
     ("russian", "did you mean 'ru' (Russian)?"),
     ("xx", "is not a valid BCP 47 language tag"),
-    ("und", "is not a valid BCP 47 language tag"),
+    ("und", "names no language: write the language the text is written in"),
     ("en_US", "they join subtags with '-'); did you mean 'en-US'?"),
 ]
 
