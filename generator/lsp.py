@@ -34,12 +34,12 @@ from generator import linking
 from generator.authoring import AuthoringError, new_record
 from generator.corpus import Corpus
 from generator.dates import PartialDate
-from generator.linking import build_matcher, check_ref, refs_of
-from generator.mentions import Matcher, Text, parse, resolve
-from generator.problems import Problem, Severity, error, sorted_problems, suggestion, warning
+from generator.linking import build_matcher, refs_of
+from generator.mentions import Matcher, Text
+from generator.problems import Problem, Severity, sorted_problems
 from generator.reading import ID_RE, KINDS, decode, display_path, find_files, parse_text
 from generator.records import KIND_LABELS, Record
-from generator.schema import KIND_MODELS, Event, Person, Source, field_path, validate
+from generator.schema import KIND_MODELS, Event, Person, Source, validate
 from generator.suggest import LooseMatcher, located_segments, place_in, unlinked_mentions
 
 log = logging.getLogger(__name__)
@@ -102,28 +102,20 @@ class _Open:
     dirty: bool  # differs from what the last whole check read
 
 
-class _OneText(Mapping[str, Record]):
-    """All records for look-ups, but only one for :func:`linking.link_texts` to go through:
-    the edited file's mentions are checked by the core's own function, with its messages."""
+class _Names(Mapping[str, str]):
+    """Record names by id, looked up when a mention asks (a text names few of the corpus)."""
 
-    def __init__(self, records: Mapping[str, Record], record: Record) -> None:
+    def __init__(self, records: Mapping[str, Record]) -> None:
         self.records = records
-        self.record = record
 
-    def __getitem__(self, key: str) -> Record:
-        return self.record if key == self.record.id else self.records[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key == self.record.id or key in self.records
+    def __getitem__(self, key: str) -> str:
+        return self.records[key].name
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.records)
 
     def __len__(self) -> int:
         return len(self.records)
-
-    def values(self) -> Any:  # the records link_texts walks
-        return [self.record]
 
 
 class Workspace:
@@ -245,8 +237,9 @@ class Workspace:
 
     def check_file(self, kind: str, shown: str, text: str) -> tuple[Record | None, list[Problem]]:
         """The problems of one file by itself: read, validated, its references and mentions
-        checked against the last good records and matcher (what `check` reports of this file,
-        but for problems that need the whole corpus: cycles, duplicate ids, corpus warnings)."""
+        checked against the last good records and matcher, by the core's own functions for
+        one record: what `check` reports of this file, but for duplicate ids and the warnings
+        about the corpus as a whole (kept from the last whole check, see :meth:`diagnostics`)."""
         stem = Path(shown).name[: -len(".md")]
         problems: list[Problem] = []
         if not ID_RE.match(stem):
@@ -265,46 +258,15 @@ class Workspace:
             return None, sorted_problems(problems)
         record = Record.from_document(doc, front)
         every = {**self.records, record.id: record}
-        for ref in refs_of(record):
-            if ref.value in self.broken:
-                continue
-            found_ref = check_ref(record, ref, every, f"field '{field_path(ref.loc)}'")
-            if found_ref:
-                problems.append(found_ref)
-        problems.extend(self._credit_problems(record))
-        texts, found = linking.link_texts(_OneText(every, record), self.matcher, self.broken)
-        problems.extend(found)
-        _quotes, found = linking.locate_quotes({record.id: record}, texts)
-        problems.extend(found)
+        problems.extend(linking.record_problems(record, every, self.broken))
+        problems.extend(p for p in linking.cycle_problems(every) if p.path == shown)
+        linked = Text(())
+        if record.body.strip():  # as link_texts does
+            linked = linking.link_text(record, _Names(every), self.matcher)
+            problems.extend(linking.mention_problems(record, linked, every, self.broken))
+        if isinstance(record.front, Source):  # as locate_quotes does
+            problems.extend(linking.quotes_of(record, linked)[1])
         return record, sorted_problems(problems)
-
-    def _credit_problems(self, record: Record) -> list[Problem]:
-        """``publisher`` and ``author`` of a source, as :func:`linking.check_references` has them."""
-        front = record.front
-        problems: list[Problem] = []
-        if not isinstance(front, Source):
-            return problems
-        for fld in ("publisher", "author"):
-            value = getattr(front, fld)
-            if value and value not in self.records and ID_RE.match(value):
-                problems.append(
-                    warning(
-                        record.path,
-                        record.line_of(fld),
-                        f"field '{fld}': '{value}' is no record's id, so it is shown as plain text"
-                        f"{suggestion(value, self.records)}",
-                    )
-                )
-            elif value in self.records and self.records[value].kind not in ("organizations", "people"):
-                problems.append(
-                    error(
-                        record.path,
-                        record.line_of(fld),
-                        f"field '{fld}': '{value}' is a {self.records[value].label.lower()}, "
-                        "but this field takes an organization or a person",
-                    )
-                )
-        return problems
 
     def diagnostics(self, path: Path) -> list[Problem]:
         """The problems to show for a file: while it has unsaved changes, its own check and
@@ -347,9 +309,7 @@ class Workspace:
         hit = self._texts.get(record.id)
         if hit is not None and hit[0] is record:
             return hit[1]
-        auto = isinstance(record.front, Source) and record.front.autolink
-        names = {r.id: r.name for r in self.records.values()}
-        text = resolve(parse(record.body, record.body_line), names, self.matcher if auto else None)
+        text = linking.link_text(record, _Names(self.records), self.matcher)
         self._texts[record.id] = (record, text)
         return text
 

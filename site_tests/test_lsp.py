@@ -599,6 +599,9 @@ VARIANTS = {
         CORPUS["events/tehran-talks.md"].replace("  - iran", "  - tehran") + "Met [[irn]].\n",
         CORPUS["events/tehran-talks.md"].replace("date: 2021-10-27", "date: 2021-02-30"),
         "---\ntitle: [broken\n---\n",
+        CORPUS["events/tehran-talks.md"].replace(
+            "topics: [terrorism]", "topics: [terrorism]\npart_of: tehran-talks"
+        ),
     ],
     "sources/report.md": [
         CORPUS["sources/report.md"],
@@ -606,8 +609,15 @@ VARIANTS = {
         CORPUS["sources/report.md"].replace("reports: [tehran-talks]", "reports: [tehran-talk]"),
         CORPUS["sources/report.md"] + "\n[[]] and [[nobody-here]]\n",
         CORPUS["sources/report.md"].replace("language: en", "language: klingon"),
+        CORPUS["sources/report.md"].replace(
+            "language: en",
+            "language: en\nquotes:\n  - {by: iran, text: words never said}\n  - {by: taliban, text: spoke of}",
+        ),
     ],
 }
+
+
+from generator.lsp import Workspace  # noqa: E402
 
 
 def _errors(problems: list[Any], path: str) -> list[tuple[int, int, str]]:
@@ -627,14 +637,26 @@ def _fresh_check(root: Path, texts: dict[str, str], tmp: Path) -> list[Any]:
     return problems
 
 
+@pytest.mark.parametrize(
+    ("rel", "variant"), [(rel, i) for rel in sorted(VARIANTS) for i in range(len(VARIANTS[rel]))]
+)
+def test_a_typed_file_has_the_errors_check_finds(tmp_path: Path, rel: str, variant: int) -> None:
+    write_corpus(tmp_path)
+    ws = Workspace(Path("content"), tmp_path)
+    ws.load()
+    text = VARIANTS[rel][variant]
+    ws.change(tmp_path / "content" / rel, text)
+    expected = _errors(_fresh_check(tmp_path, {rel: text}, tmp_path), f"content/{rel}")
+    assert _errors(ws.diagnostics(tmp_path / "content" / rel), f"content/{rel}") == expected
+    assert expected or variant == 0
+
+
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from generator.lsp import Workspace  # noqa: E402
-
 _STEPS = st.lists(
     st.tuples(
-        st.sampled_from(sorted(VARIANTS)), st.integers(0, 4), st.sampled_from(["change", "save", "close"])
+        st.sampled_from(sorted(VARIANTS)), st.integers(0, 5), st.sampled_from(["change", "save", "close"])
     ),
     min_size=1,
     max_size=6,
