@@ -150,3 +150,31 @@ def test_apply_keeps_line_ends(corpus: Path, capsys: pytest.CaptureFixture[str])
         .replace("\n", "\r\n")
         .encode()
     )
+
+
+@pytest.mark.parametrize(
+    ("names", "text", "found"),
+    [
+        (["al-Qaeda"], "the Al Qaeda group", ["Al Qaeda"]),
+        (
+            ["al-Qaeda"],
+            "AL-QAEDA and al‑qaeda",
+            ["AL-QAEDA", "al‑qaeda"],
+        ),  # the second: a non-breaking hyphen
+        (["Sergey Lavrov"], "sergey   lavrov\nsergey\nlavrov", ["sergey   lavrov", "sergey\nlavrov"]),
+        (["O'Brien"], "o'brien, o brien", ["o'brien", "o brien"]),
+        (["US"], "let us go; US", []),  # an acronym keeps its case (the exact 'US' is the matcher's)
+        (["Taliban"], "Talibanization of taliban's", ["taliban"]),
+        (
+            ["Islamic State", "Islamic State Khorasan Province"],
+            "islamic state khorasan province",
+            ["islamic state khorasan province"],
+        ),
+    ],
+)
+def test_loose_matching(names: list[str], text: str, found: list[str]) -> None:
+    from generator.mentions import Matcher
+    from generator.suggest import LooseMatcher
+
+    loose = LooseMatcher.of(Matcher.build({f"r{i}": [n] for i, n in enumerate(names)}))
+    assert [text[start:end] for start, end, _id in loose.find(text)] == found
