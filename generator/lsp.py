@@ -20,7 +20,7 @@ import asyncio
 import gc
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from generator.problems import Problem, Severity, sorted_problems
 from generator.reading import ID_RE, KINDS, decode, display_path, find_files, parse_text
 from generator.records import KIND_LABELS, Record
 from generator.schema import KIND_MODELS, Event, Person, Source, validate
-from generator.suggest import LooseMatcher, located_segments, place_in, unlinked_mentions
+from generator.suggest import LooseMatcher, Names, located_segments, place_in, unlinked_mentions
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,14 @@ def _field_kinds() -> dict[str, dict[tuple[str, ...], tuple[str, ...]]]:
         "organizations": {"name": "x", "members": [{"id": "a"}], "parent": "a", "country": "a"},
         "places": {"name": "x", "country": "a"},
         "people": {"name": "x", "roles": [{"title": "t", "of": "a"}]},
-        "events": {"title": "t", "date": "2020", "place": "a", "participants": ["a"], "part_of": "a"},
+        "events": {
+            "title": "t",
+            "date": "2020",
+            "place": "a",
+            "participants": ["a"],
+            "part_of": "a",
+            "topics": ["a"],
+        },
         "sources": {
             "title": "t",
             "published": "2020",
@@ -73,7 +80,6 @@ def _field_kinds() -> dict[str, dict[tuple[str, ...], tuple[str, ...]]]:
             "quotes": [{"by": "a", "text": "t", "event": "a", "topics": ["a"]}],
         },
     }
-    samples["events"]["topics"] = ["a"]
     table: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {k: {} for k in KINDS}
     for kind, data in samples.items():
         front = KIND_MODELS[kind].model_validate(data)
@@ -102,22 +108,6 @@ class _Open:
     dirty: bool  # differs from what the last whole check read
 
 
-class _Names(Mapping[str, str]):
-    """Record names by id, looked up when a mention asks (a text names few of the corpus)."""
-
-    def __init__(self, records: Mapping[str, Record]) -> None:
-        self.records = records
-
-    def __getitem__(self, key: str) -> str:
-        return self.records[key].name
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.records)
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-
 class Workspace:
     """All the corpus state of the server: the last whole check, and the open files.
 
@@ -131,7 +121,7 @@ class Workspace:
         self.records: dict[str, Record] = {}
         self.broken: frozenset[str] = frozenset()
         self.corpus: Corpus | None = None
-        self.matcher: Matcher = Matcher(None, {})
+        self.matcher: Matcher = build_matcher({})
         self._loose: LooseMatcher | None = None
         self.problems: dict[str, list[Problem]] = {}  # by shown path, from the last whole check
         self.opened: dict[str, _Open] = {}
@@ -262,7 +252,7 @@ class Workspace:
         problems.extend(p for p in linking.cycle_problems(every) if p.path == shown)
         linked = Text(())
         if record.body.strip():  # as link_texts does
-            linked = linking.link_text(record, _Names(every), self.matcher)
+            linked = linking.link_text(record, Names(every), self.matcher)
             problems.extend(linking.mention_problems(record, linked, every, self.broken))
         if isinstance(record.front, Source):  # as locate_quotes does
             problems.extend(linking.quotes_of(record, linked)[1])
@@ -309,7 +299,7 @@ class Workspace:
         hit = self._texts.get(record.id)
         if hit is not None and hit[0] is record:
             return hit[1]
-        text = linking.link_text(record, _Names(self.records), self.matcher)
+        text = linking.link_text(record, Names(self.records), self.matcher)
         self._texts[record.id] = (record, text)
         return text
 
@@ -338,6 +328,8 @@ class Workspace:
     def references(self, record_id: str) -> list[Reference]:
         """Every mention of a record (explicit or auto-linked) and every field naming it."""
         found: list[Reference] = []
+        backlinks = self.corpus.backlinks.get(record_id, ()) if self.corpus is not None else ()
+        naming = {b.source for b in backlinks} | {e.record.id for e in self.opened.values() if e.record}
         for record in self.current_records().values():
             lines: list[str] | None = None
             for ref in refs_of(record):
@@ -351,8 +343,8 @@ class Workspace:
                     if getattr(front, fld) == record_id:
                         lines = lines if lines is not None else (self.text_of(record.path) or "").split("\n")
                         found.append(_field_reference(record, lines, record.line_of(fld), record_id, "field"))
-            if record_id not in record.body and not self._may_name(record, record_id):
-                continue
+            if record.id not in naming and record_id not in record.body:
+                continue  # neither mentioned it at the last whole check nor is being edited
             file_lines = [""] * (record.body_line - 1) + record.body.split("\n")
             for block in self.linked_text(record).blocks:
                 for seg, line, column in located_segments(block):
@@ -364,10 +356,6 @@ class Workspace:
                         Reference(record.path, line, column, len(seg.raw.split("\n")[0]), how, seg.raw)
                     )
         return sorted(found, key=lambda r: (r.path, r.line, r.column))
-
-    def _may_name(self, record: Record, record_id: str) -> bool:
-        target = self.records.get(record_id)
-        return target is not None and any(a in record.body for a in target.aliases)
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,7 @@ class LooseMatcher:
 # --- unlinked mentions ------------------------------------------------------------------------
 
 
-class _Names(Mapping[str, str]):
+class Names(Mapping[str, str]):
     """A record id's name, looked up when asked (a text names few of the corpus's records)."""
 
     def __init__(self, records: Mapping[str, Record]) -> None:
@@ -199,7 +199,7 @@ def linked_text(record: Record, records: Mapping[str, Record], matcher: Matcher)
     """A record's text with every name the matcher knows linked, as auto-linking would link
     it (in the text's language and forms), whether or not the text is auto-linked."""
     return resolve(
-        parse(record.body, record.body_line), _Names(records), matcher, record.language.tag, record.inflects
+        parse(record.body, record.body_line), Names(records), matcher, record.language.tag, record.inflects
     )
 
 
