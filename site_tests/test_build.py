@@ -15,7 +15,7 @@ import pytest
 from site_tests.bad_inputs import CASES, Case, write_case
 from site_tests.conftest import FIXTURES, ROOT, build_site, mkdocs_build, write_config
 from site_tests.links import broken_links
-from site_tests.safety import live_content
+from site_tests.safety import check_page, live_content
 
 pytestmark = pytest.mark.slow  # real `mkdocs build` and command-line runs
 
@@ -209,22 +209,39 @@ def test_build_command_writes_pages(tmp_path: Path) -> None:
     shutil.rmtree(out)
 
 
-def _parts_from_the_corpus(html: str) -> str:
-    """The <head> (title, meta) and the article: everything the corpus can reach."""
-    head = html[: html.index("</head>")]
-    head = "\n".join(line for line in head.splitlines() if "<title" in line or "<meta" in line)
-    article = html[html.index("<article") : html.index("</article>")] if "<article" in html else ""
-    return head + article
+# where a hostile value shows on the built site, as text: (page, region, the value as written)
+HOSTILE_SHOWN = [
+    ("countries/iran/index.html", "sidebar", "Headline </title><script>alert('headline')</script> & more"),  # the toc
+    ("countries/iran/index.html", "article", "Iran</title><script>alert('title')</script>"),
+    ("sources/hostile-text/index.html", "header", "Headline </title><script>alert('headline')</script> & more"),
+    ("events/attack/index.html", "article", "<script>alert('event summary')</script> [click](javascript:alert('event summary'))"),
+    ("people/mallory/index.html", "article", "<svg onload=alert('person alias')>, Mal</textarea><script>alert('alias')</script>"),
+    ("people/mallory/index.html", "article", "<iframe src=javascript:alert('person summary')></iframe>"),
+    ("sources/plain-author/index.html", "article", "Eve <script>alert('author')</script> & Co"),
+    ("places/formula/index.html", "header", '=HYPERLINK("http://evil.example/","click")'),
+]
 
 
 def test_hostile_corpus_reaches_the_site_inert(hostile_site: Path) -> None:
+    """Every page as a whole (head, header, navigation, table of contents, sidebars, article,
+    footer, JSON-LD): nothing live but the theme's own."""
     pages = sorted(hostile_site.rglob("*.html"))
     assert len(pages) > 15
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        found = live_content(_parts_from_the_corpus(html), allowed_tags={"meta", "svg"})
-        assert found == [], (page, found)
+        found = check_page(html)
+        assert found.live == [], (page, found.live)
+        assert len(found.json_ld) <= 1 and all("<" not in block for block in found.json_ld), page
+        for block in found.json_ld:
+            json.loads(block)
         assert "root:x:0:0" not in html  # no snippet inclusion of local files
+
+
+@pytest.mark.parametrize(("page", "region", "shown"), HOSTILE_SHOWN, ids=[f"{p} {r}" for p, r, _ in HOSTILE_SHOWN])
+def test_hostile_values_show_as_text_where_they_belong(hostile_site: Path, page: str, region: str, shown: str) -> None:
+    """The check above looks at these parts of the page: the hostile values are in them, as text."""
+    found = check_page((hostile_site / page).read_text(encoding="utf-8"))
+    assert " ".join(shown.split()) in found.text[region], found.text[region][:2000]
 
 
 def test_hostile_strings_stay_inside_the_json_ld_and_feed_titles(hostile_site: Path) -> None:

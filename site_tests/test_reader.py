@@ -120,6 +120,8 @@ def test_paragraph_anchor_of_a_backlink_lands_on_the_sentence(browser: object, s
         "/countries/iran/",
         "/events/attack/",
         "/people/mallory/",
+        "/sources/plain-author/",
+        "/places/formula/",
         "/",
         "/quotes/",
         "/timeline/",

@@ -13,7 +13,7 @@ from mkdocs.utils.meta import get_data
 from generator.sanitize import sanitize
 from generator.site import generate
 from site_tests.conftest import FIXTURES, ROOT
-from site_tests.safety import live_content
+from site_tests.safety import check_page, live_content
 
 
 @pytest.mark.parametrize(
@@ -82,3 +82,39 @@ def test_nothing_the_site_makes_is_removed(corpus: str) -> None:
         text, _meta = get_data(page)  # the front matter, as MkDocs reads it: not part of the body
         html = markdown.markdown(text, extensions=extensions, extension_configs=configs)
         assert _markup(sanitize(html)) == _markup(html), path
+
+
+THEME_PAGE = (  # the live parts Material itself puts on every page, as it writes them
+    '<html><head><script>__md_scope=new URL("..",location)</script>'
+    '<link rel="stylesheet" href="../assets/stylesheets/main.css"><meta name="viewport" content="x">'
+    '<script type="application/ld+json">{"name": "\\u003cb\\u003e"}</script></head><body>'
+    '<header class="md-header"><form class="md-header__option" data-md-component="palette"></form>'
+    '<form class="md-search__form" name="search"></form></header>'
+    '<div class="md-sidebar"><nav class="md-nav">{nav}</nav></div><article>{article}</article>'
+    '<script id="__config" type="application/json">{"base": ".."}</script>'
+    '<script src="../assets/javascripts/bundle.js"></script></body></html>'
+)
+
+
+@pytest.mark.parametrize(
+    ("nav", "article", "live"),
+    [
+        ("Home", "Text", []),
+        ('<a href="javascript:alert(1)">x</a>', "", ["a[href=javascript:alert(1)]"]),  # in the navigation
+        ('<span onmouseover="alert(1)">x</span>', "", ["span[onmouseover]"]),
+        ("", '<img src="http://evil.example/p.gif">', ["<img>"]),
+        ("", '<script>alert("x")</script>', ['<script>alert("x")']),  # an inline script holding the corpus's
+        ("", '<script src="https://evil.example/x.js"></script>', ["<script src=https://evil.example/x.js>"]),
+        ("", '<form action="https://evil.example"></form>', ["<form class=[]>"]),
+        ("", "<iframe></iframe><object></object><style>x</style>", ["<iframe>", "<object>", "<style>"]),
+        ("", '<svg><a href="data:text/html,x"><text>x</text></a></svg>', ["a[href=data:text/html,x]"]),
+        ("", '<link rel="stylesheet" href="https://evil.example/x.css">', ["<link stylesheet https://evil.example/x.css>"]),
+        # a title with markup: Material's content.tooltips puts it into the page as HTML on hover
+        ("", '<a href="../x/" title="&lt;img src=x onerror=alert(1)&gt;">x</a>', ["a[title=<img src=x onerror=alert(1)>]"]),
+        ("", '<a href="../x/" title="Iran &amp; its neighbours">x</a>', []),
+    ],
+)
+def test_the_whole_page_check_finds_what_the_theme_does_not_make(nav: str, article: str, live: list[str]) -> None:
+    found = check_page(THEME_PAGE.replace("{nav}", nav).replace("{article}", article))
+    assert found.live == live
+    assert found.json_ld == ['{"name": "\\u003cb\\u003e"}']
