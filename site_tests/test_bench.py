@@ -226,7 +226,7 @@ def test_the_costs_table_gives_each_part_against_all_and_the_full_build() -> Non
         {"label": "Material's default configuration", "seconds": 8.0, "spread": 0.1, "saves": 2.0},
     ]
     lines = bench.costs_table(costs, 100, 20.0, 3).splitlines()
-    assert "the fastest of 3 builds each" in lines[0] and "100 sources" in lines[0]
+    assert "CPU seconds of the build, the least of 3 builds each" in lines[0] and "100 sources" in lines[0]
     rows = {line.split("|")[1].strip(): line for line in lines if line.startswith("| ")}
     assert "| 9.50 s | 0.20 s | +0.50 s | 5.0% | 2.5% |" in rows["extension attr_list"]
     assert (
@@ -237,11 +237,12 @@ def test_the_costs_table_gives_each_part_against_all_and_the_full_build() -> Non
 
 def test_the_table_puts_the_full_build_beside_the_same_pages_built_plain() -> None:
     row = {**ROW, "build_s": 12.0, "pagefind_s": 1.5, "baseline_s": 10.0, "project_s": 11.0}
+    row |= {"build_cpu_s": 13.0, "baseline_cpu_s": 10.0}
     head, _, line = bench.table([row]).splitlines()[:3]
     assert (
         "| full build | baseline: same pages, plain | build ÷ baseline | same pages, project config" in head
     )
-    assert "| 12.0 s (Pagefind 1.5 s) | 10.0 s | **1.20×** | 11.0 s (1.10×) |" in line
+    assert "| 12.0 s (Pagefind 1.5 s) | 10.0 s | **1.20×** (CPU 1.30×) | 11.0 s (1.10×) |" in line
     assert len(line.split("|")) == len(head.split("|"))
 
 
