@@ -8,6 +8,7 @@ took part in the same event "met"; each such pair gets a page of its shared even
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from itertools import combinations
 
 from generator.corpus import Corpus, sort_key
@@ -81,7 +82,9 @@ def _kind(corpus: Corpus, rid: str) -> str | None:
     return record.kind if record else None
 
 
-def strongest_pairs(pairs: dict[tuple[str, str], tuple[str, ...]], limit: int) -> list[tuple[str, str, int]]:
+def strongest_pairs(
+    pairs: Mapping[tuple[str, str], tuple[str, ...]], limit: int
+) -> list[tuple[str, str, int]]:
     ranked = sorted(((a, b, len(ev)) for (a, b), ev in pairs.items()), key=lambda x: (-x[2], x[0], x[1]))
     return ranked[:limit]
 

@@ -21,6 +21,7 @@ every save.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import time
@@ -246,13 +247,13 @@ class Engine:
                     self._capitalised,
                     self._quotes,
                 ):
-                    store.pop(rid, None)  # type: ignore[attr-defined]
+                    store.pop(rid, None)
         for rid in sorted(relink):
             record = records[rid]
             if not record.body.strip():
                 had = self._texts.pop(rid, None)
                 for store in (self._explicit, self._mention_problems, self._links, self._capitalised):
-                    store.pop(rid, None)  # type: ignore[attr-defined]
+                    store.pop(rid, None)
                 if had is not None:
                     touched.add(rid)
                 self._place_quotes(record, Text(()))
@@ -274,13 +275,13 @@ class Engine:
             if rid in records and rid not in self._texts:
                 self._place_quotes(records[rid], Text(()))
         for rid in touched:
-            record = records.get(rid)
-            if record is None:
+            current = records.get(rid)
+            if current is None:
                 self._contributions.pop(rid, None)
                 self._quotes.pop(rid, None)
                 continue
             found = self._quotes.get(rid, ({}, []))[0]
-            self._contributions[rid] = contribution(record, self._links.get(rid), found)
+            self._contributions[rid] = contribution(current, self._links.get(rid), found)
         return touched
 
     def _place_quotes(self, record: Record, text: Text) -> None:
@@ -311,7 +312,7 @@ class Engine:
         """Values made from the whole corpus that outputs read: the countries' meetings, each
         country's partners, the date an empty feed gives."""
         met = relations.meetings(corpus)
-        new = {
+        new: dict[str, dict[Any, Any]] = {
             "met": met,
             "partners": pages.partners_of(met),
             "site": {"fallback": feeds.fallback_date(corpus)},
@@ -325,24 +326,20 @@ class Engine:
         self._derived = new
         return deps
 
-    def _groups(
-        self, corpus: Corpus
-    ) -> dict[str, Callable[[Corpus, Output | None], Output]]:
+    def _groups(self, corpus: Corpus) -> dict[str, Callable[[Corpus, Output | None], Output]]:
         """Every output group of the site, by name, in the order of the core's plan."""
         groups: dict[str, Callable[..., Output]] = {}
         for name in pages.SITE_GROUPS:
-            groups[f"site:{name}"] = self._page_group(lambda c, d, n=name: pages.site_group(n, c, d["met"]))
+            groups[f"site:{name}"] = self._page_group(functools.partial(_site_pages, name))
         # A group reads its own record through the corpus it is given, like everything else
         # it reads, so that a change of the record is one of its inputs.
         for rid in corpus.records:
-            groups[f"record:{rid}"] = self._page_group(
-                lambda c, d, i=rid: pages.record_pages(c, c.records[i], d["partners"].get(i, ()))
-            )
-        groups["site:pairs"] = self._page_group(lambda c, d: pages.site_group("pairs", c, d["met"]))
-        groups["feed:all"] = self._feed_group(lambda c: feeds.site_feed(c, self.site.name))
+            groups[f"record:{rid}"] = self._page_group(functools.partial(_record_pages, rid))
+        groups["site:pairs"] = self._page_group(functools.partial(_site_pages, "pairs"))
+        groups["feed:all"] = self._feed_group(functools.partial(_site_feed, self.site.name))
         for record in feeds.feed_records(corpus):
             groups[f"feed:{record.id}"] = self._feed_group(
-                lambda c, i=record.id: feeds.record_feed(c, self.site.name, c.records[i])
+                functools.partial(_record_feed, self.site.name, record.id)
             )
         return groups
 
@@ -459,6 +456,22 @@ class Engine:
         if self._data is None or self._data[0] is not corpus:
             self._data = (corpus, opendata.data_files(corpus))
         return self._data[1]
+
+
+def _site_pages(name: str, corpus: Corpus, derived: Mapping[str, Mapping[Any, Any]]) -> list[pages.PageSpec]:
+    return pages.site_group(name, corpus, derived["met"])
+
+
+def _record_pages(rid: str, corpus: Corpus, derived: Mapping[str, Mapping[Any, Any]]) -> list[pages.PageSpec]:
+    return pages.record_pages(corpus, corpus.records[rid], derived["partners"].get(rid, ()))
+
+
+def _site_feed(site_name: str, corpus: Corpus) -> feeds.Wanted:
+    return feeds.site_feed(corpus, site_name)
+
+
+def _record_feed(site_name: str, rid: str, corpus: Corpus) -> feeds.Wanted:
+    return feeds.record_feed(corpus, site_name, corpus.records[rid])
 
 
 def _stat(path: Path) -> StatKey:
