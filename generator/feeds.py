@@ -16,6 +16,7 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
+from generator import urls
 from generator.corpus import Corpus
 from generator.dates import PartialDate
 from generator.opendata import page_url
@@ -38,7 +39,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def feed_path(record: Record) -> str | None:
     """Where a record's feed is, relative to the site root; None for kinds without one."""
-    return f"feeds/{record.kind}/{record.id}.xml" if record.kind in FEED_KINDS else None
+    return urls.feed_file(record.kind, record.id) if record.kind in FEED_KINDS else None
 
 
 
@@ -198,7 +199,7 @@ def site_feed(corpus: Corpus, site_name: str) -> Wanted:
     """``feeds/all.xml``: the newest :data:`FEED_SIZE` sources and events of the site."""
     dated = (r for r in corpus.records.values() if r.kind in ("events", "sources"))
     newest = heapq.nlargest(FEED_SIZE, dated, key=_newest_key)
-    return "feeds/all.xml", "all", f"{site_name}: latest events and sources", None, "", newest
+    return urls.SITE_FEED, "all", f"{site_name}: latest events and sources", None, "", newest
 
 
 def feed_records(corpus: Corpus) -> list[Record]:
@@ -239,7 +240,7 @@ def feeds(corpus: Corpus, site_name: str, site_url: str | None = None) -> dict[s
 
 def record_feed(corpus: Corpus, site_name: str, record: Record) -> Wanted:
     return (
-        f"feeds/{record.kind}/{record.id}.xml",
+        urls.feed_file(record.kind, record.id),
         f"{record.kind}:{record.id}",
         f"{site_name}: {record.name}",
         record.summary,

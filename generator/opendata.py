@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
+from generator import urls
 from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate
 from generator.records import Record
@@ -41,7 +42,7 @@ def _plain(value: Any) -> Any:
 
 
 def page_url(record: Record) -> str:
-    return f"{record.kind}/{record.id}/"
+    return urls.record_url(record.kind, record.id)
 
 
 def record_entry(record: Record) -> dict[str, Any]:
@@ -239,7 +240,7 @@ def tables(corpus: Corpus) -> dict[str, str]:
         }
     )
     return {
-        "data/events.csv": _csv(
+        urls.table("events"): _csv(
             [
                 "event_id",
                 "event_date",
@@ -256,17 +257,17 @@ def tables(corpus: Corpus) -> dict[str, str]:
             ],
             events,
         ),
-        "data/records.csv": _csv(
+        urls.table("records"): _csv(
             ["kind", "id", "name", "summary", "wikidata", "page"],
             [
                 [r.kind, r.id, r.name, r.summary, getattr(r.front, "wikidata", None), page_url(r)]
                 for r in sorted(records.values(), key=lambda r: (KINDS.index(r.kind), r.id))
             ],
         ),
-        "data/memberships.csv": _csv(
+        urls.table("memberships"): _csv(
             ["organization", "member", "since", "until", "role"], [list(m) for m in memberships]
         ),
-        "data/quotes.csv": _csv(
+        urls.table("quotes"): _csv(
             ["source", "paragraph", "by", "text", "event"],
             [
                 [q.source, q.paragraph, ";".join(q.quote.by), q.quote.text, q.quote.event]
@@ -280,7 +281,7 @@ def data_files(corpus: Corpus) -> dict[str, str]:
     """Every file under ``data/``, by its path in the site (pure)."""
     mentioned = mentions_by_record(corpus)
     document = _document(corpus, mentioned)
-    files = {"data/corpus.json": _json(document), "data/corpus.schema.json": _json(SCHEMA)}
+    files = {urls.CORPUS_JSON: _json(document), urls.CORPUS_SCHEMA: _json(SCHEMA)}
     files.update(tables(corpus))
     related: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for relation in document["relations"]:
@@ -293,11 +294,11 @@ def data_files(corpus: Corpus) -> dict[str, str]:
             quoted[rid].append(quote)
     for entry in document["records"]:
         rid = entry["id"]
-        files[f"data/{entry['kind']}/{rid}.json"] = _json(
+        files[urls.data_file(entry["kind"], rid)] = _json(
             {**entry, "$schema": "../record.schema.json", "mentions": mentioned.get(rid, []),
              "relations": related.get(rid, []), "quotes": quoted.get(rid, [])}
         )
-    files["data/record.schema.json"] = _json(RECORD_SCHEMA)
+    files[urls.RECORD_SCHEMA] = _json(RECORD_SCHEMA)
     return files
 
 

@@ -9,7 +9,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from generator import relations
+from generator import relations, urls
 from generator.corpus import KIND_ORDER, Backlink, Corpus, QuoteRef, sort_key
 from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
@@ -113,7 +113,7 @@ def record_pages(
     specs = [record_page(corpus, record, partners)]
     specs.extend(mention_pages(corpus, record))
     quoted = _quotes_of(corpus, record)
-    stem = record.page.removesuffix(".md")
+    stem = urls.stem(record.page)
     specs.extend(quote_pages(quoted, stem, QUOTES_SHOWN, f"Quotes of {record.name}", record))
     return specs
 
@@ -194,7 +194,7 @@ def network_page(corpus: Corpus, met: Mapping[tuple[str, str], tuple[str, ...]])
         "pairs": relations.strongest_pairs(met, 30),
         "pair_pages": {pair: relations.pair_page(*pair) for pair in met},
     }
-    return PageSpec("network.md", "network.md.j2", "Network", context)
+    return PageSpec(urls.NETWORK, "network.md.j2", "Network", context)
 
 
 def map_page(corpus: Corpus) -> PageSpec:
@@ -218,7 +218,7 @@ def map_page(corpus: Corpus) -> PageSpec:
         "places": [p[0] for p in places],
         "countries": sorted(events_per_country.items(), key=lambda x: (-x[1], x[0])),
     }
-    return PageSpec("map.md", "map.md.j2", "Map", context)
+    return PageSpec(urls.MAP, "map.md.j2", "Map", context)
 
 
 def memberships_page(corpus: Corpus) -> PageSpec:
@@ -235,7 +235,7 @@ def memberships_page(corpus: Corpus) -> PageSpec:
     ordered = [r.id for r in corpus.of_kind("countries") if r.id in countries]
     columns = [r.id for r in corpus.of_kind("organizations") if r.id in organizations]
     return PageSpec(
-        "memberships.md",
+        urls.MEMBERSHIPS,
         "memberships.md.j2",
         "Memberships",
         {"rows": ordered, "columns": columns, "cells": {k: tuple(v) for k, v in sorted(cells.items())}},
@@ -255,7 +255,7 @@ def home(corpus: Corpus) -> PageSpec:
         if corpus.records[rid].kind not in ("sources",)
     ][:10]
     return PageSpec(
-        "index.md",
+        urls.HOME,
         "home.md.j2",
         "Home",
         {
@@ -292,13 +292,13 @@ def timeline(corpus: Corpus) -> list[PageSpec]:
                             "Each year's events are listed below, with a picture of the year."
                             if not split else "Each year's events are listed on the year's page."),
         "year_pictures": pictures,
-        "year_pages": {year: f"timeline/{year}.md" for year in years} if split else {},
+        "year_pages": {year: urls.timeline_year(year) for year in years} if split else {},
     }
-    specs = [PageSpec("timeline.md", "timeline.md.j2", "Timeline", context)]
+    specs = [PageSpec(urls.TIMELINE, "timeline.md.j2", "Timeline", context)]
     if split:
         for year, ids in sorted(years.items()):
             year_context = {"year": year, "events": ids, "picture": pictures[year]}
-            path = f"timeline/{year}.md"
+            path = urls.timeline_year(year)
             specs.append(PageSpec(path, "timeline_year.md.j2", f"Events of {year}", year_context))
     return specs
 
@@ -308,8 +308,7 @@ def _list_pages(stem: str, what: str, count: int, shown: int, per_page: int) -> 
     ``<stem>/<what>/<n>.md`` (``<what>/<n>.md`` with no stem), none when all are shown."""
     if count <= shown:
         return []
-    folder = f"{stem}/{what}" if stem else what
-    return [f"{folder}/{n}.md" for n in range(1, -(-count // per_page) + 1)]
+    return urls.list_pages(stem, what, -(-count // per_page))
 
 
 def _quote_page_paths(stem: str, count: int, shown: int) -> list[str]:
@@ -358,7 +357,7 @@ def quote_pages(
 
 def quotes_index(corpus: Corpus) -> PageSpec:
     context = _shown_quotes(corpus.quotes, "", QUOTES_ON_INDEX)
-    return PageSpec("quotes.md", "quotes.md.j2", "Quotes", context)
+    return PageSpec(urls.QUOTES, "quotes.md.j2", "Quotes", context)
 
 
 def kind_index(corpus: Corpus, kind: str) -> list[PageSpec]:
@@ -368,7 +367,7 @@ def kind_index(corpus: Corpus, kind: str) -> list[PageSpec]:
     if kind in ("events", "sources"):
         records = list(reversed(records))  # newest first
     count = -(-len(records) // INDEX_PER_PAGE)
-    paths = [f"{kind}/index.md"] + [f"{kind}/pages/{n}.md" for n in range(2, count + 1)]
+    paths = [urls.kind_index(kind, n) for n in range(1, max(count, 1) + 1)]
     specs = []
     for number, path in enumerate(paths, start=1):
         chunk = records[(number - 1) * INDEX_PER_PAGE : number * INDEX_PER_PAGE]
@@ -420,7 +419,7 @@ def _grouped(backlinks: list[Backlink], corpus: Corpus | None = None) -> list[Me
 
 
 def _mention_page_paths(record: Record, count: int) -> list[str]:
-    return _list_pages(record.page.removesuffix(".md"), "mentions", count, BACKLINKS_SHOWN, MENTIONS_PER_PAGE)
+    return _list_pages(urls.stem(record.page), "mentions", count, BACKLINKS_SHOWN, MENTIONS_PER_PAGE)
 
 
 def mention_pages(corpus: Corpus, record: Record) -> list[PageSpec]:
@@ -477,7 +476,7 @@ def record_page(
         "mention_pages": _mention_page_paths(record, len(backlinks)),
         "related": corpus.related.get(record.id, ()),
         "participations": _newest(participations),
-        **_shown_quotes(_quotes_of(corpus, record), record.page.removesuffix(".md"), QUOTES_SHOWN),
+        **_shown_quotes(_quotes_of(corpus, record), urls.stem(record.page), QUOTES_SHOWN),
         "memberships": corpus.memberships.get(record.id, ()),
         "offices": corpus.offices.get(record.id, ()),
         "located": corpus.located.get(record.id, ()),

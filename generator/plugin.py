@@ -38,6 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 from watchdog.utils.dirsnapshot import DirectorySnapshot
 
+from generator import urls
 from generator.incremental import Engine
 from generator.incremental.bytecode import MemoryBytecodeCache
 from generator.problems import Problem
@@ -47,7 +48,7 @@ from generator.site import SiteInfo, generate
 
 log = logging.getLogger("mkdocs.plugins.corpus")
 
-LISTED = {"index.md", "timeline.md", "quotes.md"}  # pages the nav may list; records are reached from indexes
+LISTED = urls.NAV_LISTED
 PROBLEMS_SCRIPT = "_corpus/problems.js"  # served only: the problems of the corpus, shown on every page
 BANNER_SHOWN = 50  # problems listed in the served banner; the rest are counted
 
@@ -158,7 +159,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             if existing is not None:
                 files.remove(existing)
             inclusion = InclusionLevel.UNDEFINED
-            if path not in LISTED and not path.endswith("/index.md"):
+            if path not in LISTED and not urls.is_index(path):
                 inclusion = InclusionLevel.NOT_IN_NAV
             if self.page_dir is None:
                 files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
@@ -301,11 +302,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         return server
 
 
-def _served_url(page: str) -> str:
-    stem = page.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+_served_url = urls.served
 
 
 def _stat_key(path: Path) -> tuple[int, int]:

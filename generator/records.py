@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from generator import urls
 from generator.languages import PAGE_LANGUAGE, Language, language
 from generator.reading import Document, Location
 from generator.schema import (
@@ -88,7 +89,7 @@ class Record:
     @functools.cached_property  # records are frozen: computed once
     def page(self) -> str:
         """The Markdown file of its page, relative to the docs folder."""
-        return f"{self.kind}/{self.id}.md"
+        return urls.record_page(self.kind, self.id)
 
     @functools.cached_property
     def order_key(self) -> tuple[int, tuple[int, int, int], str, str]:

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from itertools import combinations
 
+from generator import urls
 from generator.corpus import Corpus, sort_key
 
 
@@ -44,10 +45,7 @@ def meetings(corpus: Corpus) -> dict[tuple[str, str], tuple[str, ...]]:
     return {pair: tuple(events) for pair, events in sorted(met.items())}
 
 
-def pair_page(a: str, b: str) -> str:
-    """The page of two countries' shared events, under the first one's page."""
-    first, second = sorted((a, b))
-    return f"countries/{first}/with/{second}.md"
+pair_page = urls.pair_page
 
 
 def network(

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator import urls
 from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate, human_span
 from generator.feeds import feed_path
@@ -72,13 +73,7 @@ def relpath(path: str, start: str) -> str:
     return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
-def page_url(page: str) -> str:
-    """The URL MkDocs serves a Markdown page at, with directory URLs: ``countries/iran/``."""
-    stem = page.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")]
-        return stem
-    return stem + "/"
+page_url = urls.served
 
 
 @functools.lru_cache(maxsize=65536)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from generator import urls
 from generator.reading import KINDS
 
 Engine = Literal["lunr", "pagefind"]
@@ -51,10 +51,7 @@ EXCLUDE_SELECTORS = (".headerlink", "svg", ".unindexed")
 #   record with a page of its own).
 # They grow with the corpus, and a result's fragment is the whole page, downloaded to show its
 # excerpt.
-NOT_INDEXED = re.compile(
-    r"404\.html|quotes/(\d+/)?index\.html|quotes\.html|.+/(mentions|quotes)/\d+/index\.html|pagefind/.*"
-    rf"|({'|'.join(KINDS)})/(pages/\d+/)?index\.html|timeline/.*|countries/[^/]+/with/.*"
-)
+NOT_INDEXED = urls.not_indexed(tuple(KINDS))
 # What Pagefind writes for its own UI, which this site does not use (it drives pagefind.js).
 UNUSED = (
     "pagefind-ui.js",
