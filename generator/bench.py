@@ -40,14 +40,18 @@ _GENERATE = """
 import json, resource, sys, time
 from pathlib import Path
 from generator.site import generate
-started = time.perf_counter()
+def cpu():
+    own, forked = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + forked.ru_utime + forked.ru_stime
+started, cpu_before = time.perf_counter(), cpu()
 result = generate(Path(sys.argv[1]), Path(sys.argv[2]), shown_base=Path(sys.argv[1]).parent)
-seconds = time.perf_counter() - started
+seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_before
 out = Path(sys.argv[3])
 for rel, text in result.pages.items():
     (out / rel).parent.mkdir(parents=True, exist_ok=True)
     (out / rel).write_text(text, encoding="utf-8")
-print(json.dumps({"seconds": seconds, "pages": len(result.pages), "errors": len(result.errors),
+print(json.dumps({"seconds": seconds, "cpu_s": cpu_seconds,
+                  "pages": len(result.pages), "errors": len(result.errors),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -352,10 +356,12 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
         "sources": n,
         "pages": gen["pages"],
         "generate_s": gen["seconds"],
+        "generate_cpu_s": gen["cpu_s"],
         "peak_mb": gen["peak_mb"],
     }
     print(
-        f"  generation {gen['seconds']:.2f}s, {gen['pages']} pages, peak {gen['peak_mb']:.0f} MB"
+        f"  generation {gen['seconds']:.2f}s (CPU {gen['cpu_s']:.1f}s), {gen['pages']} pages,"
+        f" peak {gen['peak_mb']:.0f} MB"
         f" (the largest forked renderer: {gen.get('children_peak_mb', 0):.0f} MB, mostly shared with it)",
         flush=True,
     )
@@ -628,9 +634,11 @@ def table(rows: list[dict[str, float]]) -> str:
         html = f"{r['html_mean_kb']:.0f} / {r['html_max_kb']:.0f} KB" if "html_mean_kb" in r else "–"
         search = search_cell(r)
         serve = f"{r['serve_s']:.1f} s / {r['serve_dirty_s']:.1f} s" if "serve_s" in r else "–"
+        generate = f"{r['generate_s']:.2f} s"
+        if "generate_cpu_s" in r:
+            generate += f" (CPU {r['generate_cpu_s']:.1f} s)"
         lines.append(
-            f"| {int(r['sources']):,} | {int(r['pages']):,} | {r['generate_s']:.2f} s "
-            f"| {r['peak_mb']:.0f} MB "
+            f"| {int(r['sources']):,} | {int(r['pages']):,} | {generate} | {r['peak_mb']:.0f} MB "
             f"| {build} | {base} | {ratio} | {project} | {html} | {search} | {serve} |"
         )
     by = {int(r["sources"]): r for r in rows}

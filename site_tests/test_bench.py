@@ -237,12 +237,13 @@ def test_the_costs_table_gives_each_part_against_all_and_the_full_build() -> Non
 
 def test_the_table_puts_the_full_build_beside_the_same_pages_built_plain() -> None:
     row = {**ROW, "build_s": 12.0, "pagefind_s": 1.5, "baseline_s": 10.0, "project_s": 11.0}
-    row |= {"build_cpu_s": 13.0, "baseline_cpu_s": 10.0}
+    row |= {"build_cpu_s": 13.0, "baseline_cpu_s": 10.0, "generate_cpu_s": 4.5}
     head, _, line = bench.table([row]).splitlines()[:3]
     assert (
         "| full build | baseline: same pages, plain | build ÷ baseline | same pages, project config" in head
     )
     assert "| 12.0 s (Pagefind 1.5 s) | 10.0 s | **1.20×** (CPU 1.30×) | 11.0 s (1.10×) |" in line
+    assert "| 3.20 s (CPU 4.5 s) | 150 MB |" in line  # generation on two cores uses more CPU than time
     assert len(line.split("|")) == len(head.split("|"))
 
 
