@@ -9,6 +9,7 @@ from typing import Any
 import frontmatter
 import pycountry
 
+from generator import kinds
 from generator.corpus import KIND_ORDER, Corpus
 from generator.dates import PartialDate
 from generator.reading import ID_RE, KINDS, slugify
@@ -81,7 +82,7 @@ def new_record(
     if new_id in existing:
         raise AuthoringError(f"id '{new_id}' is already used by {existing[new_id]}; give another with --id")
     meta: dict[str, Any] = {}
-    if kind in ("events", "sources"):
+    if kind in kinds.DATED:
         if date is None:
             raise AuthoringError(
                 f"a new {KIND_LABELS[kind][0].lower()} needs --date (YYYY, YYYY-MM or YYYY-MM-DD)"

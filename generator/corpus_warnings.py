@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
+from generator import kinds
 from generator.corpus import Corpus
 from generator.dates import PartialDate
 from generator.linking import refs_of
@@ -131,7 +132,7 @@ def _unreferenced(corpus: Corpus) -> list[Problem]:
             referenced.update(v for v in (front.publisher, front.author) if v)
     problems = []
     for record in corpus.records.values():
-        if record.kind in ("sources", "events") or record.id in referenced:
+        if record.kind in kinds.DATED or record.id in referenced:
             continue
         problems.append(
             warning(

@@ -16,7 +16,7 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-from generator import urls
+from generator import kinds, urls
 from generator.corpus import Corpus
 from generator.dates import PartialDate
 from generator.opendata import page_url
@@ -25,7 +25,7 @@ from generator.records import KIND_LABELS, Record
 from generator.schema import Event, Source
 
 URN_PREFIX = "urn:corpus"
-FEED_KINDS = ("countries", "organizations", "people", "places", "topics")
+FEED_KINDS = kinds.WITH_FEEDS
 FEED_SIZE = 50
 """How many entries a feed holds at most: the newest ones."""
 
@@ -82,7 +82,7 @@ def feed_items(corpus: Corpus, record: Record, limit: int | None = None) -> list
     ids.update(corpus.events_at.get(rid, ()))
     ids.update(corpus.tagged.get(rid, ()))
     found = (corpus.records[i] for i in ids if i in corpus.records and i != rid)
-    dated = (r for r in found if r.kind in ("events", "sources"))
+    dated = (r for r in found if r.kind in kinds.DATED)
     if limit is None:
         return _newest_first(dated)
     return heapq.nlargest(limit, dated, key=_newest_key)  # the same as _newest_first(...)[:limit]
@@ -191,13 +191,13 @@ def _atom(
 
 def fallback_date(corpus: Corpus) -> PartialDate:
     """The date an empty feed says it was updated: the newest in the corpus."""
-    dated = [r for r in corpus.records.values() if r.kind in ("events", "sources")]
+    dated = [r for r in corpus.records.values() if r.kind in kinds.DATED]
     return _date_of(max(dated, key=_newest_key)) if dated else PartialDate(1970, 1, 1)
 
 
 def site_feed(corpus: Corpus, site_name: str) -> Wanted:
     """``feeds/all.xml``: the newest :data:`FEED_SIZE` sources and events of the site."""
-    dated = (r for r in corpus.records.values() if r.kind in ("events", "sources"))
+    dated = (r for r in corpus.records.values() if r.kind in kinds.DATED)
     newest = heapq.nlargest(FEED_SIZE, dated, key=_newest_key)
     return urls.SITE_FEED, "all", f"{site_name}: latest events and sources", None, "", newest
 

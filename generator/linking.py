@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from generator import kinds
 from generator.mentions import Matcher, Text, parse, resolve
 from generator.problems import Problem, error, suggestion, warning
 from generator.quotes import Found, Haystack, closest_passage, find
@@ -12,7 +13,7 @@ from generator.reading import ID_RE
 from generator.records import KIND_LABELS, Record
 from generator.schema import Event, Organization, Person, Place, Source, field_path
 
-ACTORS = ("countries", "organizations", "people")
+ACTORS = kinds.ACTORS
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def refs_of(record: Record) -> Iterator[Ref]:
     if isinstance(front, Person):
         for i, role in enumerate(front.roles):
             if role.of:
-                yield Ref(("roles", i, "of"), role.of, ("countries", "organizations"))
+                yield Ref(("roles", i, "of"), role.of, kinds.OFFICE_OF)
     if isinstance(front, Event):
         if front.place:
             yield Ref(("place",), front.place, ("places",))
@@ -133,7 +134,7 @@ def record_problems(
                         f"field '{fld}': '{value}' is no record's id, so it is shown as plain text{hint}",
                     )
                 )
-            elif value in records and records[value].kind not in ("organizations", "people"):
+            elif value in records and records[value].kind not in kinds.AUTHORS:
                 problems.append(
                     error(
                         record.path,
@@ -174,7 +175,7 @@ def _cycles(records: Mapping[str, Record], kind: str, fld: str) -> list[Problem]
 
 
 def build_matcher(records: Mapping[str, Record]) -> Matcher:
-    named = [r for r in records.values() if r.kind not in ("sources",)]
+    named = [r for r in records.values() if kinds.BY_NAME[r.kind].named_in_texts]
     return Matcher.build({r.id: r.aliases for r in named}, fixed=[r.id for r in named if not r.inflects])
 
 

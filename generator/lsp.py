@@ -30,7 +30,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from generator import linking
+from generator import kinds, linking
 from generator.authoring import AuthoringError, new_record
 from generator.corpus import Corpus
 from generator.dates import PartialDate
@@ -44,7 +44,7 @@ from generator.suggest import LooseMatcher, Names, located_segments, place_in, u
 
 log = logging.getLogger(__name__)
 
-ENTITY_KINDS = ("people", "organizations", "countries", "places", "topics")
+ENTITY_KINDS = kinds.ENTITIES
 DATE_FIELDS = frozenset({"date", "start", "end", "published", "since", "until"})
 KIND_VALUES: dict[str, tuple[str, ...]] = {  # the examples of the corpus format, and those the corpus uses
     "organizations": ("intergovernmental", "alliance", "ministry", "armed-group", "media"),
@@ -90,7 +90,7 @@ def _field_kinds() -> dict[str, dict[tuple[str, ...], tuple[str, ...]]]:
             if key[-1] == "id":  # `participants: [china]` as well as `- {id: china}`
                 table[kind].setdefault(key[:-1], ref.kinds)
     for fld in ("publisher", "author"):  # an id or plain text (linking.check_references)
-        table["sources"][(fld,)] = ("organizations", "people")
+        table["sources"][(fld,)] = kinds.AUTHORS
     return table
 
 

@@ -19,14 +19,14 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from generator import urls
+from generator import kinds, urls
 from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate
 from generator.records import Record
 from generator.schema import Event, Organization, Person, Place, Source
 
 FORMAT_VERSION = 1
-KINDS = ["sources", "events", "countries", "organizations", "people", "places", "topics"]
+KINDS = list(kinds.FOLDERS)
 
 
 def _plain(value: Any) -> Any:

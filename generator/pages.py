@@ -9,7 +9,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from generator import relations, urls
+from generator import kinds, relations, urls
 from generator.corpus import KIND_ORDER, Backlink, Corpus, QuoteRef, sort_key
 from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
@@ -364,7 +364,7 @@ def kind_index(corpus: Corpus, kind: str) -> list[PageSpec]:
     """The index of a kind: ``<kind>/index.md``, and past INDEX_PER_PAGE records, further
     pages ``<kind>/pages/<n>.md`` with a pager on each."""
     records = corpus.of_kind(kind)
-    if kind in ("events", "sources"):
+    if kind in kinds.DATED:
         records = list(reversed(records))  # newest first
     count = -(-len(records) // INDEX_PER_PAGE)
     paths = [urls.kind_index(kind, n) for n in range(1, max(count, 1) + 1)]

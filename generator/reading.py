@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from generator import kinds
 from generator.problems import Problem, error, suggestion
 
 try:  # libyaml's C composer is several times faster; the pure one gives the same nodes
@@ -22,15 +23,7 @@ try:  # libyaml's C composer is several times faster; the pure one gives the sam
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-KINDS: tuple[str, ...] = (
-    "sources",
-    "events",
-    "countries",
-    "organizations",
-    "people",
-    "places",
-    "topics",
-)
+KINDS: tuple[str, ...] = kinds.FOLDERS
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_BYTES = 2 * 1024 * 1024
 _IGNORED = re.compile(r"(^\.|~$|\.sw[a-z]$|^#.*#$|^4913$)")  # dotfiles, editor backups and swap files

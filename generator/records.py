@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from generator import urls
+from generator import kinds, urls
 from generator.languages import PAGE_LANGUAGE, Language, language
 from generator.reading import Document, Location
 from generator.schema import (
@@ -20,17 +20,8 @@ from generator.schema import (
     Topic,
 )
 
-KIND_ORDER = ("events", "sources", "countries", "organizations", "people", "places", "topics")
-
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "sources": ("Source", "Sources"),
-    "events": ("Event", "Events"),
-    "countries": ("Country", "Countries"),
-    "organizations": ("Organization", "Organizations"),
-    "people": ("Person", "People"),
-    "places": ("Place", "Places"),
-    "topics": ("Topic", "Topics"),
-}
+KIND_ORDER = kinds.SITE_ORDER
+KIND_LABELS = kinds.LABELS
 
 
 @dataclass(frozen=True)

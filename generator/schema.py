@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from generator import kinds
 from generator.dates import PartialDate
 from generator.languages import check_tag
 from generator.problems import Problem, error, suggestion
@@ -306,15 +307,7 @@ class Source(_Model):
 
 
 Front = Country | Organization | Person | Place | Topic | Event | Source
-KIND_MODELS: dict[str, type[BaseModel]] = {
-    "sources": Source,
-    "events": Event,
-    "countries": Country,
-    "organizations": Organization,
-    "people": Person,
-    "places": Place,
-    "topics": Topic,
-}
+KIND_MODELS: dict[str, type[BaseModel]] = {kind.name: globals()[kind.model] for kind in kinds.TABLE}
 KindName = Literal["sources", "events", "countries", "organizations", "people", "places", "topics"]
 
 

@@ -17,21 +17,14 @@ import itertools
 import json
 from typing import Any
 
+from generator import kinds
 from generator.corpus import Corpus, sort_key
 from generator.dates import PartialDate
 from generator.opendata import page_url as record_url
 from generator.records import Record
 from generator.schema import Country, Event, Organization, Person, Place, Source, Topic
 
-SCHEMA_TYPES = {
-    "events": "Event",
-    "sources": "NewsArticle",
-    "countries": "Country",
-    "organizations": "Organization",
-    "people": "Person",
-    "places": "Place",
-    "topics": "DefinedTerm",
-}
+SCHEMA_TYPES = kinds.SCHEMA_ORG
 """The schema.org type of each kind of record."""
 
 WIKIDATA = "https://www.wikidata.org/wiki/"
