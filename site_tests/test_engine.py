@@ -353,6 +353,14 @@ def scale_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.mktemp("scale")
     write_corpus(root / "content", 520)
+    # More than 100 events at one place and on one topic (the synthetic corpus spreads them).
+    events = sorted((root / "content" / "events").rglob("*.md"))[:110]
+    place = sorted((root / "content" / "places").rglob("*.md"))[0].stem
+    for event in events:
+        text = re.sub(r"^place: .*$", f"place: {place}", event.read_text(encoding="utf-8"), count=1, flags=re.M)
+        if not re.search(r"^topics: \[.*\baid\b", text, re.M):
+            text = re.sub(r"^topics: \[", "topics: [aid, ", text, count=1, flags=re.M)
+        event.write_text(text, encoding="utf-8")
     shutil.copytree(ROOT / "templates", root / "templates")
     return root / "content"
 
