@@ -7,7 +7,9 @@ through a fixture) must be marked ``slow`` or ``browser``, and one that drives C
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import os
 import shutil
 import subprocess
@@ -68,6 +70,20 @@ def require_marker(what: str, *markers: str) -> None:
     item = _RUNNING[0] if _RUNNING else None
     if item is not None and not any(item.get_closest_marker(m) for m in markers):
         pytest.fail(f"{item.nodeid} {what}: mark it {' or '.join(markers)}", pytrace=False)
+
+
+def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m generator ARGS`` in ``cwd``, run in this process (the same ``cli.main`` as
+    the entry point, without a second interpreter's start-up): exit code, stdout, stderr."""
+    from generator import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exit:  # argparse refusing the command line
+            code = exit.code if isinstance(exit.code, int) else 2
+    return subprocess.CompletedProcess(["python", "-m", "generator", *args], code, out.getvalue(), err.getvalue())
 
 
 def write_config(tmp: Path, content: Path, templates: Path | None = None, **options: object) -> Path:

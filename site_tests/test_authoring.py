@@ -10,12 +10,23 @@ import pytest
 
 from generator.site import check
 from site_tests.bad_inputs import Case, write_case
+from site_tests.conftest import run_cli
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60
-    )
+    return run_cli(tmp_path, *args)
+
+
+def test_the_entry_point_runs_new(tmp_path: Path) -> None:
+    """Once through a second interpreter: `python -m generator` is the command line tested in-process."""
+    write_case(Case("base", {}, "", 0, ()), tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "new", "topic", "Water rights"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "wrote content/topics/water-rights.md\n"
+    assert run(tmp_path, "new", "topic", "Water rights").returncode == 2  # and refuses to write it again
 
 
 @pytest.mark.parametrize(

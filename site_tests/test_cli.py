@@ -4,14 +4,13 @@ warnings with --strict) and never outside its folder; `stats` on a broken corpus
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator import cli
 from site_tests.bad_inputs import CASES, Case, write_case
+from site_tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = next(c for c in CASES if c.name == "unknown participant")
@@ -111,12 +110,7 @@ def test_stats_on_a_broken_corpus_prints_the_problems_and_exits_1(
 def test_new_print_prints_the_record_and_writes_nothing(tmp_path: Path) -> None:
     content = write_case(Case("base", {}, "", 0, ()), tmp_path)
     before = digest(content)
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "new", "country", "Uzbekistan", "--print", "--content", str(content)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_cli(tmp_path, "new", "country", "Uzbekistan", "--print", "--content", str(content))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("---\nname: Uzbekistan\n") and "iso: UZ\n" in result.stdout
     assert "wrote" not in result.stdout and result.stderr == ""

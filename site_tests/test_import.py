@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from generator.importers import (
 )
 from generator.mentions import escape_markdown, parse
 from generator.site import check, generate
+from site_tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -230,14 +230,7 @@ def _fixture_spans(folder: Path) -> list[tuple[str, str, str, int]]:
 
 def test_the_cli(workspace: Path) -> None:
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "generator", "import", *args],
-            capture_output=True,
-            text=True,
-            cwd=workspace,
-            timeout=120,
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        )
+        return run_cli(workspace, "import", *args)
 
     before = files_of(workspace / "content")
     dry = cli("brat", "import/brat", "--published", "2021-10-30", "--dry-run")
@@ -260,14 +253,7 @@ def test_the_cli(workspace: Path) -> None:
     assert bad.returncode == 2 and "bad.json:1:3: not JSON" in bad.stderr and "Traceback" not in bad.stderr
     assert cli("brat", "import/brat", "--published", "2021-02-30").returncode == 2
 
-    checked = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--content", "content"],
-        capture_output=True,
-        text=True,
-        cwd=workspace,
-        timeout=120,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    checked = run_cli(workspace, "check", "--content", "content")
     assert checked.returncode == 0, checked.stderr
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from generator.problems import Severity
 from generator.site import check
 from site_tests.bad_inputs import Case, write_case
+from site_tests.conftest import run_cli
 
 WARNINGS = [
     Case(
@@ -96,13 +96,7 @@ def test_base_corpus_has_no_warnings(tmp_path: Path) -> None:
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "check", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    return run_cli(tmp_path, "check", *args)
 
 
 def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
