@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
 from generator import kinds, relations, urls
+from generator.contexts import (
+    EventContext,
+    HomeContext,
+    KindIndexContext,
+    MapContext,
+    MembershipsContext,
+    MentionGroup,
+    MentionListContext,
+    NetworkContext,
+    PageContext,
+    PairContext,
+    QuoteListContext,
+    RecordContext,
+    ShownQuotes,
+    SourceContext,
+    TimelineContext,
+    TimelineYearContext,
+)
 from generator.corpus import KIND_ORDER, Backlink, Corpus, QuoteRef, sort_key
 from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
@@ -30,16 +48,7 @@ class PageSpec:
     path: str  # Markdown file relative to the docs folder: "countries/iran.md"
     template: str
     title: str
-    context: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class MentionGroup:
-    """The mentions of one record in one text."""
-
-    source: str
-    backlinks: tuple[Backlink, ...]
-    translation_of: str = ""  # the source of the group right before, which this text translates
+    context: PageContext
 
 
 ENTITY_TEMPLATE = "entity.md.j2"
@@ -177,7 +186,7 @@ def pair_pages(corpus: Corpus, met: Mapping[tuple[str, str], tuple[str, ...]]) -
         title = f"{first.name} and {second.name}"
         picture = Timeline("timeline", f"Events {title} both took part in", timeline_entries(corpus, events),
                            "The same events are listed below.")
-        context = {"first": a, "second": b, "events": events, "picture": picture}
+        context = PairContext(first=a, second=b, events=events, picture=picture)
         specs.append(PageSpec(relations.pair_page(a, b), "pair.md.j2", title, context))
     return specs
 
@@ -188,12 +197,12 @@ def network_page(corpus: Corpus, met: Mapping[tuple[str, str], tuple[str, ...]])
         "network", "The most connected records and their strongest ties", nodes, edges,
         "The ties drawn are listed in the table below.",
     )
-    context = {
-        "picture": picture,
-        "edges": edges[:60],
-        "pairs": relations.strongest_pairs(met, 30),
-        "pair_pages": {pair: relations.pair_page(*pair) for pair in met},
-    }
+    context = NetworkContext(
+        picture=picture,
+        edges=edges[:60],
+        pairs=relations.strongest_pairs(met, 30),
+        pair_pages={pair: relations.pair_page(*pair) for pair in met},
+    )
     return PageSpec(urls.NETWORK, "network.md.j2", "Network", context)
 
 
@@ -213,11 +222,11 @@ def map_page(corpus: Corpus) -> PageSpec:
         "map", "Places and the countries taking part in events", countries, tuple(places),
         "Darker countries took part in more events. The same facts are in the tables below.",
     )
-    context = {
-        "picture": picture,
-        "places": [p[0] for p in places],
-        "countries": sorted(events_per_country.items(), key=lambda x: (-x[1], x[0])),
-    }
+    context = MapContext(
+        picture=picture,
+        places=[p[0] for p in places],
+        countries=sorted(events_per_country.items(), key=lambda x: (-x[1], x[0])),
+    )
     return PageSpec(urls.MAP, "map.md.j2", "Map", context)
 
 
@@ -238,7 +247,9 @@ def memberships_page(corpus: Corpus) -> PageSpec:
         urls.MEMBERSHIPS,
         "memberships.md.j2",
         "Memberships",
-        {"rows": ordered, "columns": columns, "cells": {k: tuple(v) for k, v in sorted(cells.items())}},
+        MembershipsContext(
+            rows=ordered, columns=columns, cells={k: tuple(v) for k, v in sorted(cells.items())}
+        ),
     )
 
 
@@ -258,20 +269,20 @@ def home(corpus: Corpus) -> PageSpec:
         urls.HOME,
         "home.md.j2",
         "Home",
-        {
-            "counts": counts,
-            "latest_events": [r.id for r in reversed(events[-8:])],
-            "latest_sources": [r.id for r in reversed(sources[-5:])],
-            "first": first,
-            "last": last,
-            "most_mentioned": [(rid, mentioned[rid]) for rid in most],
-            "topics": [r.id for r in corpus.of_kind("topics")],
-            "quote_count": len(corpus.quotes),
-            "picture": Timeline(
+        HomeContext(
+            counts=counts,
+            latest_events=[r.id for r in reversed(events[-8:])],
+            latest_sources=[r.id for r in reversed(sources[-5:])],
+            first=first,
+            last=last,
+            most_mentioned=[(rid, mentioned[rid]) for rid in most],
+            topics=[r.id for r in corpus.of_kind("topics")],
+            quote_count=len(corpus.quotes),
+            picture=Timeline(
                 "timeline", "All events", timeline_entries(corpus, [r.id for r in events]),
                 "The latest events are listed below; all of them are on the timeline page.",
             ),
-        },
+        ),
     )
 
 
@@ -286,18 +297,18 @@ def timeline(corpus: Corpus) -> list[PageSpec]:
         for year, ids in years.items()
     }
     split = len(all_events) > TIMELINE_INLINE
-    context = {
-        "years": sorted(years.items()),
-        "picture": Timeline("timeline", "All events", timeline_entries(corpus, all_events),
-                            "Each year's events are listed below, with a picture of the year."
-                            if not split else "Each year's events are listed on the year's page."),
-        "year_pictures": pictures,
-        "year_pages": {year: urls.timeline_year(year) for year in years} if split else {},
-    }
+    context = TimelineContext(
+        years=sorted(years.items()),
+        picture=Timeline("timeline", "All events", timeline_entries(corpus, all_events),
+                         "Each year's events are listed below, with a picture of the year."
+                         if not split else "Each year's events are listed on the year's page."),
+        year_pictures=pictures,
+        year_pages={year: urls.timeline_year(year) for year in years} if split else {},
+    )
     specs = [PageSpec(urls.TIMELINE, "timeline.md.j2", "Timeline", context)]
     if split:
         for year, ids in sorted(years.items()):
-            year_context = {"year": year, "events": ids, "picture": pictures[year]}
+            year_context = TimelineYearContext(year=year, events=ids, picture=pictures[year])
             path = urls.timeline_year(year)
             specs.append(PageSpec(path, "timeline_year.md.j2", f"Events of {year}", year_context))
     return specs
@@ -325,7 +336,7 @@ def _quotes_of(corpus: Corpus, record: Record) -> tuple[QuoteRef, ...]:
 
 def _shown_quotes(quotes: Sequence[QuoteRef], stem: str, shown: int) -> dict[str, Any]:
     """What a page shows of a long list of quotes: the newest ``shown`` (in text order), the
-    count, and the pages listing them all."""
+    count, and the pages listing them all (the fields of :class:`contexts.ShownQuotes`)."""
     return {
         "quotes": tuple(quotes[-shown:]) if len(quotes) > shown else tuple(quotes),
         "quote_count": len(quotes),
@@ -342,21 +353,21 @@ def quote_pages(
     for number, path in enumerate(paths, start=1):
         first = (number - 1) * QUOTES_PER_PAGE
         chunk = tuple(quotes[first : first + QUOTES_PER_PAGE])
-        context = {
-            "record": record,
-            "number": number,
-            "pages": paths,
-            "quote_count": len(quotes),
-            "first": first + 1,
-            "last": first + len(chunk),
-            "quotes": chunk,
-        }
+        context = QuoteListContext(
+            record=record,
+            number=number,
+            pages=paths,
+            quote_count=len(quotes),
+            first=first + 1,
+            last=first + len(chunk),
+            quotes=chunk,
+        )
         specs.append(PageSpec(path, "quote_list.md.j2", f"{title} ({number}/{len(paths)})", context))
     return specs
 
 
 def quotes_index(corpus: Corpus) -> PageSpec:
-    context = _shown_quotes(corpus.quotes, "", QUOTES_ON_INDEX)
+    context = ShownQuotes(**_shown_quotes(corpus.quotes, "", QUOTES_ON_INDEX))
     return PageSpec(urls.QUOTES, "quotes.md.j2", "Quotes", context)
 
 
@@ -373,14 +384,14 @@ def kind_index(corpus: Corpus, kind: str) -> list[PageSpec]:
         chunk = records[(number - 1) * INDEX_PER_PAGE : number * INDEX_PER_PAGE]
         mentions = {r.id: len(corpus.backlinks.get(r.id, ())) for r in chunk}
         title = KIND_LABELS[kind][1] + (f" ({number}/{len(paths)})" if number > 1 else "")
-        context = {
-            "kind": kind,
-            "items": [r.id for r in chunk],
-            "mentions": mentions,
-            "pages": paths if len(paths) > 1 else [],
-            "number": number,
-            "total": len(records),
-        }
+        context = KindIndexContext(
+            kind=kind,
+            items=[r.id for r in chunk],
+            mentions=mentions,
+            pages=paths if len(paths) > 1 else [],
+            number=number,
+            total=len(records),
+        )
         specs.append(PageSpec(path, "index.md.j2", title, context))
     return specs
 
@@ -430,15 +441,15 @@ def mention_pages(corpus: Corpus, record: Record) -> list[PageSpec]:
     for number, path in enumerate(paths, start=1):
         first = (number - 1) * MENTIONS_PER_PAGE
         chunk = backlinks[first : first + MENTIONS_PER_PAGE]
-        context = {
-            "record": record,
-            "number": number,
-            "pages": paths,
-            "mention_count": len(backlinks),
-            "first": first + 1,
-            "last": first + len(chunk),
-            "mention_groups": _grouped(chunk, corpus),
-        }
+        context = MentionListContext(
+            record=record,
+            number=number,
+            pages=paths,
+            mention_count=len(backlinks),
+            first=first + 1,
+            last=first + len(chunk),
+            mention_groups=_grouped(chunk, corpus),
+        )
         title = f"Mentions of {record.name} ({number}/{len(paths)})"
         specs.append(PageSpec(path, "mentions.md.j2", title, context))
     return specs
@@ -467,7 +478,7 @@ def record_page(
     events_at = corpus.events_at.get(record.id, ())
     all_tagged = corpus.tagged.get(record.id, ())
     tagged = _newest_of_each_kind(corpus, all_tagged)
-    context: dict[str, Any] = {
+    context: dict[str, Any] = {  # the fields of contexts.RecordContext
         "record": record,
         "front": record.front,
         "mention_groups": _grouped(backlinks[:BACKLINKS_SHOWN], corpus),
@@ -514,6 +525,7 @@ def record_page(
                 f"Coordinates: {record.front.coordinates[0]:.4f}, {record.front.coordinates[1]:.4f}.",
             )
     template = ENTITY_TEMPLATE
+    typed: PageContext
     if isinstance(record.front, Event):
         template = "event.md.j2"
         chain = []
@@ -523,12 +535,13 @@ def record_page(
             current = corpus.event(current).part_of
         parent = record.front.part_of
         siblings = tuple(e for e in corpus.parts.get(parent, ()) if e != record.id) if parent else ()
-        context.update(
+        context.update(map=event_map(corpus, record))
+        typed = EventContext(
+            **context,
             part_of_chain=chain,
             parts=corpus.parts.get(record.id, ()),
             beside=siblings,
             reported_by=corpus.reported_by.get(record.id, ()),
-            map=event_map(corpus, record),
         )
     elif isinstance(record.front, Source):
         template = "source.md.j2"
@@ -541,9 +554,12 @@ def record_page(
         by_kind: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for rid, n in sorted(counts.items(), key=lambda x: (-x[1], corpus.records[x[0]].name.casefold())):
             by_kind[corpus.records[rid].kind].append((rid, n))
-        context.update(
+        typed = SourceContext(
+            **context,
             mentioned=[(k, by_kind[k]) for k in KIND_ORDER if k in by_kind],
             source_quotes=list(corpus.quotes_in.get(record.id, ())),
             translations=corpus.translations.get(record.id, ()),
         )
-    return PageSpec(record.page, template, record.name, context)
+    else:
+        typed = RecordContext(**context)
+    return PageSpec(record.page, template, record.name, typed)

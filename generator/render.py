@@ -301,7 +301,7 @@ class Renderer:
                 continue
 
     def render_page(self, spec: PageSpec) -> tuple[str | None, list[Problem]]:
-        context: dict[str, Any] = {"page_path": spec.path, "title": spec.title, **spec.context}
+        context: dict[str, Any] = {"page_path": spec.path, "title": spec.title, **spec.context.variables()}
         try:
             template = self.env.get_template(spec.template)
             return template.render(context), []
