@@ -341,7 +341,7 @@ class Edits(RuleBasedStateMachine):
         assert_same_as_fresh(self.engine, self.root)
 
 
-TestEditsOnTheSmallCorpus = Edits.TestCase
+TestEditsOnTheSmallCorpus = pytest.mark.slow(Edits.TestCase)  # about 100 fresh builds to compare with
 TestEditsOnTheSmallCorpus.settings = settings(
     max_examples=12, stateful_step_count=8, deadline=None, suppress_health_check=list(HealthCheck)
 )
@@ -390,6 +390,7 @@ def test_edits_at_scale_equal_a_fresh_build(scale_corpus: Path) -> None:
     )
 
 
+@pytest.mark.slow  # a 160-source corpus, built twice
 def test_the_topic_json_ld_follows_a_newly_tagged_old_event(tmp_path: Path) -> None:
     """The case that left a page stale under the old serve cache: tagging the oldest untagged
     event with a topic that has over 100 tagged records changes the topic's JSON-LD."""

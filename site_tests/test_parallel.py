@@ -55,6 +55,7 @@ def test_fixture_corpora_render_alike(name: str) -> None:
         assert problems == serial[1]
 
 
+@pytest.mark.slow  # forked renders of a 60-source corpus
 @pytest.mark.usefixtures("every_site_parallel")
 def test_synthetic_corpus_renders_alike(synthetic: Path) -> None:
     serial = _rendered(synthetic, ROOT / "templates", 1)
@@ -65,6 +66,7 @@ def test_synthetic_corpus_renders_alike(synthetic: Path) -> None:
     assert problems == serial[1]
 
 
+@pytest.mark.slow  # forked renders of a 60-source corpus
 @pytest.mark.usefixtures("every_site_parallel")
 def test_generate_is_the_same_serial_or_not(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
@@ -77,6 +79,7 @@ def test_generate_is_the_same_serial_or_not(synthetic: Path, monkeypatch: pytest
     assert forked.problems == serial.problems
 
 
+@pytest.mark.slow  # forked renders of a 60-source corpus
 @pytest.mark.usefixtures("every_site_parallel")
 def test_broken_templates_are_reported_once_each_as_in_serial(synthetic: Path, tmp_path: Path) -> None:
     """An undefined name in a template used by many pages, a syntax error in another: one

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from generator import urls
 from generator.reading import KINDS
 from generator.site import generate
@@ -24,6 +26,7 @@ SHAPES = [
 ]
 
 
+@pytest.mark.slow  # a 160-source corpus
 def test_every_generated_path_is_a_shape_of_the_url_module(tmp_path: Path) -> None:
     from generator.synthetic import write_corpus
 
