@@ -1,0 +1,1 @@
+"""Tools beside the product: the benchmark and what it needs; nothing at run time imports them."""

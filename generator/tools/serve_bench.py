@@ -1,0 +1,225 @@
+"""``python -m generator bench --serve``: the live loop as an author meets it, beside MkDocs's floor.
+
+Three figures, each for three edits (median, min and max):
+
+- **edit**: the README's serve command (``mkdocs serve``, no flag) on a copy of the corpus; a
+  sentence of the newest source that mentions a record is edited, and the time runs until the
+  source's page and the record's page both show the edit;
+- **break / fix**: a save that breaks another file (YAML that does not parse), until the
+  served problems say so; then the save that fixes it, until they are gone and the pages show
+  a new edit;
+- **floor**: MkDocs's own rebuild of the same pages after the same edit, without our part:
+  the generated Markdown as a plain docs project (the project's configuration and theme
+  overrides, no corpus plugin) under ``mkdocs serve --dirty``, the pages the edit changes
+  written into its docs folder at once.
+
+``our part`` is what the corpus plugin logs for each rebuild (the engine's update).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.incremental import Engine
+from generator.site import SiteInfo
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Spread:
+    median: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        return cls(statistics.median(values), min(values), max(values))
+
+    def __str__(self) -> str:
+        return f"{self.median:.2f} s ({self.low:.2f}–{self.high:.2f})"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
+            return str(response.read().decode("utf-8", "replace"))
+    except OSError:
+        return ""
+
+
+def _wait(check: Callable[[], bool], limit: float = 900) -> float:
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > limit:
+            raise TimeoutError("the served site did not show the edit")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+class _Server:
+    def __init__(self, config: Path, log: Path, *extra: str) -> None:
+        self.port = _port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "-f",
+                str(config),
+                "-a",
+                f"127.0.0.1:{self.port}",
+                *extra,
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={"NO_MKDOCS_2_WARNING": "1", **_env()},
+        )
+        _wait(lambda: bool(_fetch(self.base + "/")), limit=3600)
+
+    def close(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+@dataclass(frozen=True)
+class EditPoint:
+    source: Path  # the newest source's file
+    sentence: str  # the text of a mention in it, outside its quotes
+    pages: tuple[str, str]  # the source's URL and the mentioned record's URL
+    other: Path  # a file to break
+
+
+def edit_point(root: Path, content: Path) -> EditPoint:
+    engine = Engine(content, ROOT / "templates", root, SiteInfo())
+    engine.update()
+    corpus = engine.graph.corpus
+    source = next(r for r in reversed(corpus.of_kind("sources")) if corpus.texts.get(r.id))
+    quoted = [q.text for q in getattr(source.front, "quotes", ())]
+    shown, target = next(
+        (seg.raw, seg.target)
+        for _b, seg, _o in corpus.texts[source.id].mentions()
+        if corpus.records[seg.target].kind != "sources" and not any(seg.plain in q for q in quoted)
+    )
+    record = corpus.records[target]
+    other = next(r for r in corpus.of_kind("events") if r.id != target)
+    return EditPoint(
+        root / source.path,
+        shown,
+        (f"{source.kind}/{source.id}/", f"{record.kind}/{record.id}/"),
+        root / other.path,
+    )
+
+
+def our_parts(log: Path) -> list[float]:
+    return [float(m) for m in re.findall(r"corpus: (\d+\.\d+)s, read", log.read_text(encoding="utf-8"))]
+
+
+def measure(
+    root: Path, content: Path, config: Path, floor_config: Path, docs: Path, edits: int = 3
+) -> dict[str, Spread]:
+    """The figures above for the corpus in ``content`` (under ``root``); ``config`` serves it
+    with the corpus plugin, ``floor_config`` serves the generated pages in ``docs``."""
+    point = edit_point(root, content)
+    original = point.source.read_text(encoding="utf-8")
+    broken_original = point.other.read_text(encoding="utf-8")
+    figures: dict[str, list[float]] = {"edit": [], "break": [], "fix": [], "floor": []}
+    log = root / "serve-bench.log"
+    server = _Server(config, log)
+    try:
+        for i in range(edits):
+            word = f"benchedit{i}x{time.time_ns()}"
+            point.source.write_text(
+                original.replace(point.sentence, f"{point.sentence} {word}", 1), encoding="utf-8"
+            )
+            figures["edit"].append(
+                _wait(lambda w=word: all(w in _fetch(f"{server.base}/{p}") for p in point.pages))  # type: ignore[misc]
+            )
+            time.sleep(1)
+        for i in range(edits):
+            point.other.write_text("---\nname: [unclosed\n---\n", encoding="utf-8")
+            figures["break"].append(
+                _wait(lambda: "invalid YAML" in _fetch(server.base + "/_corpus/problems.js"))
+            )
+            time.sleep(1)
+            word = f"benchfix{i}x{time.time_ns()}"
+            point.other.write_text(broken_original, encoding="utf-8")
+            point.source.write_text(
+                original.replace(point.sentence, f"{point.sentence} {word}", 1), encoding="utf-8"
+            )
+            figures["fix"].append(
+                _wait(
+                    lambda w=word: (
+                        "no errors" in _fetch(server.base + "/_corpus/problems.js")  # type: ignore[misc]
+                        and all(w in _fetch(f"{server.base}/{p}") for p in point.pages)
+                    )
+                )
+            )
+            time.sleep(1)
+    finally:
+        point.source.write_text(original, encoding="utf-8")
+        point.other.write_text(broken_original, encoding="utf-8")
+        server.close()
+    ours = our_parts(log)[1:]  # the first build aside
+    # The floor: the same pages, the same edit, MkDocs alone.
+    engine = Engine(content, ROOT / "templates", root, SiteInfo())
+    engine.update()
+    floor = _Server(floor_config, root / "floor.log", "--dirty")
+    try:
+        for i in range(edits):
+            word = f"benchfloor{i}x{time.time_ns()}"
+            point.source.write_text(
+                original.replace(point.sentence, f"{point.sentence} {word}", 1), encoding="utf-8"
+            )
+            update = engine.update()
+            for path in update.changed:
+                if path.endswith(".md"):
+                    (docs / path).write_text(update.pages[path], encoding="utf-8")
+            figures["floor"].append(
+                _wait(lambda w=word: all(w in _fetch(f"{floor.base}/{p}") for p in point.pages))  # type: ignore[misc]
+            )
+            time.sleep(1)
+    finally:
+        point.source.write_text(original, encoding="utf-8")
+        floor.close()
+    result = {name: Spread.of(values) for name, values in figures.items() if values}
+    if ours:
+        result["ours"] = Spread.of(ours)
+    return result
+
+
+def copy_corpus(content: Path, work: Path) -> Path:
+    target = work / "serve-corpus" / "content"
+    shutil.rmtree(target.parent, ignore_errors=True)
+    shutil.copytree(content, target)
+    return target
