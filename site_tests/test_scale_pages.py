@@ -12,7 +12,7 @@ import pytest
 
 from generator import pages
 from generator.corpus import Corpus
-from generator.site import generate
+from generator.site import Generated, generate
 from generator.synthetic import write_corpus
 from site_tests.conftest import ROOT, build_site
 from site_tests.links import broken_links
@@ -23,6 +23,30 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("synthetic")
     write_corpus(root / "content", 30)
     return root
+
+
+# lists cut much shorter than the site's, so that 30 sources fill several pages of each
+LIMITS = {
+    "QUOTES_SHOWN": 3,
+    "QUOTES_ON_INDEX": 10,
+    "QUOTES_PER_PAGE": 7,
+    "INDEX_PER_PAGE": 4,
+    "TIMELINE_INLINE": 3,
+    "LIST_SHOWN": 1,
+    "MENTIONS_PER_PAGE": 10,  # more pages than a pager shows
+}
+
+
+@pytest.fixture(scope="module")
+def limited(synthetic: Path) -> Generated:
+    """The synthetic corpus generated once with every list limit of LIMITS (they cut
+    different lists, so one run serves the tests of each)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in LIMITS.items():
+            patch.setattr(pages, name, value)
+        result = generate(synthetic / "content", ROOT / "templates", synthetic)
+    assert result.ok and result.corpus is not None
+    return result
 
 
 def _listed(markdown: str) -> list[str]:
@@ -81,14 +105,9 @@ def _quoted(markdown: str) -> list[str]:
     return [link.lstrip("./") for link in found]
 
 
-def test_long_quote_lists_show_the_newest_and_link_to_all_on_pages(
-    synthetic: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(pages, "QUOTES_SHOWN", 3)
-    monkeypatch.setattr(pages, "QUOTES_ON_INDEX", 10)
-    monkeypatch.setattr(pages, "QUOTES_PER_PAGE", 7)
-    result = generate(synthetic / "content", ROOT / "templates", synthetic)
-    assert result.ok and result.corpus is not None
+def test_long_quote_lists_show_the_newest_and_link_to_all_on_pages(limited: Generated) -> None:
+    result = limited
+    assert result.corpus is not None
     everything = [f"{q.source}/#p-{q.paragraph}" for q in result.corpus.quotes]
     for stem, shown in [("", 10), *((r.page[:-3], 3) for r in result.corpus.records.values())]:
         page = result.pages[f"{stem}.md" if stem else "quotes.md"]
@@ -125,11 +144,9 @@ def _md_links_resolve(result_pages: dict[str, str], path: str) -> list[str]:
     return missing
 
 
-def test_long_indexes_and_timelines_are_split_into_pages(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pages, "INDEX_PER_PAGE", 4)
-    monkeypatch.setattr(pages, "TIMELINE_INLINE", 3)
-    result = generate(synthetic / "content", ROOT / "templates", synthetic)
-    assert result.ok and result.corpus is not None
+def test_long_indexes_and_timelines_are_split_into_pages(limited: Generated) -> None:
+    result = limited
+    assert result.corpus is not None
     for kind in ("sources", "events", "people"):
         paths = [f"{kind}/index.md"] + sorted(
             (p for p in result.pages if p.startswith(f"{kind}/pages/")), key=lambda p: int(p.rsplit("/", 1)[1][:-3])
@@ -159,12 +176,9 @@ def test_long_indexes_and_timelines_are_split_into_pages(synthetic: Path, monkey
         assert _md_links_resolve(dict(result.pages), path) == []
 
 
-def test_long_event_lists_show_the_newest_and_point_to_the_full_data(
-    synthetic: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(pages, "LIST_SHOWN", 1)
-    result = generate(synthetic / "content", ROOT / "templates", synthetic)
-    assert result.ok and result.corpus is not None
+def test_long_event_lists_show_the_newest_and_point_to_the_full_data(limited: Generated) -> None:
+    result = limited
+    assert result.corpus is not None
     corpus = result.corpus
     busy = [r for r in corpus.records.values() if len(corpus.participations.get(r.id, ())) > 1]
     assert busy
@@ -200,9 +214,8 @@ def test_a_pager_shows_the_ends_and_the_neighbours(count: int, current: int, sho
     assert pages.pager_numbers(count, current) == shown
 
 
-def test_every_mention_page_is_reached_through_the_pagers(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pages, "MENTIONS_PER_PAGE", 10)  # more pages than a pager shows
-    result = generate(synthetic / "content", ROOT / "templates", synthetic)
+def test_every_mention_page_is_reached_through_the_pagers(limited: Generated) -> None:
+    result = limited
     stems = sorted({p.rsplit("/mentions/", 1)[0] for p in result.pages if "/mentions/" in p})
     many = max(stems, key=lambda s: sum(p.startswith(s + "/mentions/") for p in result.pages))
     parts = {p for p in result.pages if p.startswith(many + "/mentions/")}
