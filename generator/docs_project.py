@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from generator.search import indexed
+
 PLUGIN = "corpus"
 # Marks a folder written by `build --out` or `watch --out`: only such a folder is replaced.
 OUTPUT_MARK = ".generated-by-corpus-generator"
@@ -105,6 +107,31 @@ def _tree(folder: Path | None, prefix: str) -> dict[str, bytes]:
     }
 
 
+def built_path(page: str) -> str:
+    """Where a builder writes a page (``use_directory_urls``): ``quotes.md`` ->
+    ``quotes/index.html``, ``events/index.md`` -> ``events/index.html``."""
+    stem = page[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+SEARCH_EXCLUDED = "search:\n  exclude: true\n"
+
+
+def excluded_from_search(page: str, markdown: str) -> str:
+    """The page with ``search: {exclude: true}`` in its front matter when the site's search
+    leaves it out (:func:`generator.search.indexed`: lists of what other pages hold, such as
+    the quotes and a record's mention pages), for the builder's own search: Material's lunr
+    under MkDocs and ProperDocs, Zensical's ``search.json`` (which refuses to build a
+    10,000-source site with the quotes page in it: too many words in one field)."""
+    if indexed(built_path(page)):
+        return markdown
+    if markdown.startswith("---\n"):
+        return "---\n" + SEARCH_EXCLUDED + markdown[len("---\n") :]
+    return "---\n" + SEARCH_EXCLUDED + "---\n" + markdown
+
+
 def project_files(
     config: ProjectConfig, pages: Mapping[str, str], files: Mapping[str, str]
 ) -> dict[str, str | bytes]:
@@ -112,6 +139,8 @@ def project_files(
     out: dict[str, str | bytes] = {"mkdocs.yml": standalone_config(config)}
     out.update(_tree(config.theme, "overrides/"))
     out.update(_tree(config.assets, "docs/"))
-    for path, text in {**files, **pages}.items():
+    for path, text in files.items():
         out[f"docs/{path}"] = text
+    for path, text in pages.items():
+        out[f"docs/{path}"] = excluded_from_search(path, text) if path.endswith(".md") else text
     return dict(sorted(out.items()))

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.docs_project import ProjectConfig, ProjectError, read_config, standalone_config
+from generator.docs_project import (
+    ProjectConfig,
+    ProjectError,
+    built_path,
+    excluded_from_search,
+    read_config,
+    standalone_config,
+)
 from site_tests.conftest import ROOT
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
@@ -41,6 +48,32 @@ def test_the_standalone_config_has_no_corpus_plugin(plugins: object, expected: o
     assert written["docs_dir"] == "docs" and "site_dir" not in written
     assert written["theme"] == {"name": "material", "custom_dir": "overrides"}
     assert written["not_in_nav"] == "*.md"
+
+
+@pytest.mark.parametrize(
+    "page, built, excluded",
+    [
+        ("index.md", "index.html", False),
+        ("countries/iran.md", "countries/iran/index.html", False),
+        ("events/index.md", "events/index.html", True),  # a kind's index: records with pages of their own
+        ("quotes.md", "quotes/index.html", True),
+        ("countries/iran/mentions/2.md", "countries/iran/mentions/2/index.html", True),
+        ("timeline.md", "timeline/index.html", True),
+        ("sources/tehran-meeting.md", "sources/tehran-meeting/index.html", False),
+    ],
+)
+def test_pages_the_site_search_leaves_out_are_excluded_from_the_builders_own_search(
+    page: str, built: str, excluded: bool
+) -> None:
+    assert built_path(page) == built
+    for markdown in ("# Title\n", "---\ntitle: x\n---\n# Title\n"):
+        written = excluded_from_search(page, markdown)
+        if not excluded:
+            assert written == markdown
+            continue
+        front, body = written[4:].split("\n---\n", 1)
+        assert yaml.safe_load(front)["search"] == {"exclude": True}
+        assert body == markdown.split("---\n")[-1] and written.startswith("---\n")
 
 
 def test_a_config_that_is_not_plain_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
@@ -137,3 +170,7 @@ def test_zensical_builds_the_project(project: Path, seed_site: Path) -> None:
     assert _pages(site) == _pages(seed_site)
     assert _json_ld(site, "countries/iran/index.html") == _json_ld(seed_site, "countries/iran/index.html")
     assert (site / "feeds" / "countries" / "iran.xml").is_file() and (site / "data" / "corpus.json").is_file()
+    # its search.json leaves out the pages Pagefind leaves out (the quotes, the kinds' indexes)
+    locations = {item["location"] for item in json.loads((site / "search.json").read_text())["items"]}
+    assert "countries/iran/" in locations and "sources/2024-10-03-joint-statement-critical-of-taliban/" in locations
+    assert not {"quotes/", "events/", "timeline/"} & locations
