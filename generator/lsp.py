@@ -20,6 +20,7 @@ import asyncio
 import gc
 import logging
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from generator import kinds, linking
 from generator.authoring import AuthoringError, new_record
 from generator.corpus import Corpus
 from generator.dates import PartialDate
+from generator.incremental import Engine
 from generator.linking import build_matcher, refs_of
 from generator.mentions import Matcher, Text
 from generator.problems import Problem, Severity, sorted_problems
@@ -128,6 +130,8 @@ class Workspace:
         self._texts: dict[str, tuple[Record, Text]] = {}
         self._index: list[tuple[str, str, Record]] | None = None
         self._whole_only: dict[str, list[Problem]] = {}
+        self._engine = Engine(self.content, shown_base / "templates", shown_base)
+        self._engine_lock = threading.Lock()
 
     # paths
 
@@ -148,10 +152,9 @@ class Workspace:
 
     def load(self) -> set[str]:
         """Check the whole corpus from disk; the shown paths whose problems may have changed."""
-        from generator.site import check
-
         before = set(self.problems)
-        corpus, problems = check(self.content, self.base)
+        with self._engine_lock:  # the incremental engine: a save re-reads and relinks what changed
+            corpus, problems = self._engine.check()
         self.corpus = corpus
         self.records = dict(corpus.records) if corpus is not None else {}
         files, _ = find_files(self.content, self.base)

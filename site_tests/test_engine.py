@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from generator.incremental import Engine
-from generator.site import Generated, SiteInfo, generate
+from generator.site import Generated, SiteInfo, check, generate
 from site_tests.conftest import FIXTURES, ROOT
 
 SITE = SiteInfo("Site", None)
@@ -92,6 +92,8 @@ def assert_same_as_fresh(engine: Engine, root: Path) -> None:
     """What the engine has now equals a fresh build of the same files."""
     update = engine.update()
     expected = fresh(root)
+    _corpus, checked = engine.check()  # what `check` and the language server get
+    assert checked == tuple(check(root / "content", root)[1])
     got, want = [p.format() for p in update.problems], [p.format() for p in expected.problems]
     assert got == want, (
         f"engine only: {[p for p in got if p not in want]}; fresh only: {[p for p in want if p not in got]}"
