@@ -142,6 +142,10 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.files = dict(update.files)
         if not self.dirty:  # a whole build: the open data is part of it
             self.files.update(self.engine.data_files())
+        else:
+            # A dirty rebuild keeps the open data's files as they are: the pages link them, and a
+            # forked writer brings them up to date after the rebuild (_write_data_later).
+            self.files.update({p: text for p, text in self.written.items() if p.startswith("data/")})
         if not update.pages:
             self.pages = {"index.md": "# The corpus has errors\n"}
 

@@ -54,6 +54,7 @@ def test_an_edit_shows_up_on_its_page_and_on_the_pages_it_feeds(tmp_path: Path) 
         assert process.poll() is None
         log = (tmp_path / "serve.log").read_text(encoding="utf-8")
         assert "'dirty' build" not in log  # the plugin arranged it; MkDocs's warning is not shown
+        assert "not found among documentation files" not in log  # the open data stays linked
         assert "made " in log and "kept " in log  # the engine's line for each save
 
 
