@@ -216,7 +216,7 @@ HOSTILE_SHOWN = [
     ("sources/hostile-text/index.html", "header", "Headline </title><script>alert('headline')</script> & more"),
     ("events/attack/index.html", "article", "<script>alert('event summary')</script> [click](javascript:alert('event summary'))"),
     ("people/mallory/index.html", "article", "<svg onload=alert('person alias')>, Mal</textarea><script>alert('alias')</script>"),
-    ("people/mallory/index.html", "article", "<iframe src=javascript:alert('person summary')></iframe>"),
+    ("people/mallory/index.html", "article", "<img src=x onerror=alert('tooltip')> <iframe src=javascript:alert('person summary')></iframe>"),
     ("sources/plain-author/index.html", "article", "Eve <script>alert('author')</script> & Co"),
     ("places/formula/index.html", "header", '=HYPERLINK("http://evil.example/","click")'),
 ]
