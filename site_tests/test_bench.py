@@ -39,6 +39,7 @@ def test_a_synthetic_corpus_is_valid_realistic_and_the_same_every_time(tmp_path:
     assert mentions / len(texts) > 20  # names are linked as in a real annotated text
 
 
+@pytest.mark.slow  # the bench command end to end: generation in a subprocess of its own
 def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     result = subprocess.run(
         [
