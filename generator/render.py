@@ -136,6 +136,9 @@ def flag(iso2: str) -> str:
 
 def _title_attr(record: Record) -> str:
     summary = record.summary or record.label
+    # No markup in a title: Material's content.tooltips shows a link's title as HTML on hover,
+    # so a summary copied from the web holding "<img onerror=…>" would run there.
+    summary = summary.replace("<", "‹").replace(">", "›")
     return summary.replace('"', "'").replace("\\", "/").replace("\n", " ")
 
 
