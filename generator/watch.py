@@ -15,9 +15,9 @@ One class, :class:`ProjectWatch`, holds the whole loop:
 - a broken corpus or template writes nothing: the last good pages stay, and the problems are
   printed as ``path:line:col: severity: message``, as ``check`` prints them.
 
-What computes the pages is one callable, ``generate(changed) -> Generated``: by default a full
-run of :func:`generator.site.generate`; the incremental engine that ``mkdocs serve`` uses fits
-the same slot, so both live loops share it.
+What computes the pages is one callable, ``generate(changed) -> Generation``: by default the
+incremental engine that ``mkdocs serve`` uses (:class:`generator.incremental.Engine`), so both
+live loops share it; a test may pass a full run of :func:`generator.site.generate` instead.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers.polling import PollingObserver
 
 from generator.docs_project import OUTPUT_MARK, ProjectConfig, project_files
+from generator.incremental import Engine
 from generator.problems import Problem, has_errors
-from generator.site import SiteInfo, generate
+from generator.site import SiteInfo
 
 # The parts of DIR this loop owns: files here that the project no longer has are removed.
 OWNED = ("docs/", "overrides/")
@@ -111,9 +112,7 @@ class ProjectWatch:
         self.project = project
         self.shown_base = shown_base
         site = SiteInfo(project.site_name, project.site_url)
-        self._generate: Generate = generate_pages or (
-            lambda _changed: generate(content, templates, shown_base=shown_base, site=site)
-        )
+        self._generate: Generate = generate_pages or _engine(Engine(content, templates, shown_base, site))
         if self.out.exists() and any(self.out.iterdir()) and not (self.out / OUTPUT_MARK).exists():
             raise WatchError("folder is not empty and was not written by this command; choose another --out")
         self._on_disk: dict[str, bytes] = self._scan()
@@ -258,6 +257,26 @@ class ProjectWatch:
         what = f"{len(update.written)} file(s) written, {len(update.removed)} removed"
         when = "first update" if first else "update"
         print(f"watch: {when}: {what} in {update.seconds:.2f}s ({self.out})", file=stream, flush=True)
+
+
+@dataclass(frozen=True)
+class _EngineRun:
+    ok: bool
+    pages: Mapping[str, str]
+    files: Mapping[str, str]
+    problems: tuple[Problem, ...]
+
+
+def _engine(engine: Engine) -> Generate:
+    """The incremental engine ``mkdocs serve`` uses, as this loop's ``generate``: each update
+    makes only the outputs whose inputs changed; the open data comes from it on request."""
+
+    def run(_changed: frozenset[Path]) -> Generation:
+        update = engine.update()  # it finds the changed files itself, by time and size
+        files = {**update.files, **engine.data_files()} if update.ok else {}
+        return _EngineRun(update.ok, update.pages, files, tuple(update.problems))
+
+    return run
 
 
 class _Changes(FileSystemEventHandler):
