@@ -248,7 +248,7 @@ def _failed(problems: Sequence[Problem], strict: bool) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["bench"]:  # the benchmark parses its own options
-        from generator import bench
+        from generator.tools import bench
 
         return bench.main(argv[1:])
     args = _parser().parse_args(argv)

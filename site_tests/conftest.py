@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.bench import CHROMIUM_ARGS, serve_static
+from generator.tools.bench import CHROMIUM_ARGS, serve_static
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

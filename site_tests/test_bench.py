@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import bench
 from generator.site import check
-from generator.synthetic import write_corpus
+from generator.tools import bench
+from generator.tools.synthetic import write_corpus
 from site_tests.conftest import ROOT, mkdocs_build, write_config
 
 

@@ -351,7 +351,7 @@ TestEditsOnTheSmallCorpus.settings = settings(
 
 @pytest.fixture(scope="module")
 def scale_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.synthetic import write_corpus
+    from generator.tools.synthetic import write_corpus
 
     root = tmp_path_factory.mktemp("scale")
     write_corpus(root / "content", 520)
@@ -396,7 +396,7 @@ def test_edits_at_scale_equal_a_fresh_build(scale_corpus: Path) -> None:
 def test_the_topic_json_ld_follows_a_newly_tagged_old_event(tmp_path: Path) -> None:
     """The case that left a page stale under the old serve cache: tagging the oldest untagged
     event with a topic that has over 100 tagged records changes the topic's JSON-LD."""
-    from generator.synthetic import write_corpus
+    from generator.tools.synthetic import write_corpus
 
     write_corpus(tmp_path / "content", 160)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")

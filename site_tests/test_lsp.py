@@ -596,7 +596,7 @@ def test_readme_shows_the_editor_setup() -> None:
 
 @pytest.mark.slow
 def test_bench_times_the_server_over_stdio(tmp_path: Path) -> None:
-    from generator.bench import lsp_latency, lsp_table
+    from generator.tools.bench import lsp_latency, lsp_table
 
     with no_running_loop():
         row = lsp_latency(5, tmp_path, rounds=4)

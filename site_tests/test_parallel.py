@@ -14,7 +14,7 @@ from generator.pages import plan
 from generator.parallel import R, T
 from generator.problems import Problem
 from generator.site import check, generate
-from generator.synthetic import write_corpus
+from generator.tools.synthetic import write_corpus
 from site_tests.conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")

@@ -13,7 +13,7 @@ import pytest
 from generator import pages
 from generator.corpus import Corpus
 from generator.site import Generated, generate
-from generator.synthetic import write_corpus
+from generator.tools.synthetic import write_corpus
 from site_tests.conftest import ROOT, build_site
 from site_tests.links import broken_links
 

@@ -21,7 +21,7 @@ import yaml
 
 from generator import search
 from generator.search import PAGEFIND_FROM_SOURCES, choose_engine, count_sources, run_pagefind
-from generator.synthetic import write_corpus
+from generator.tools.synthetic import write_corpus
 from site_tests.conftest import FIXTURES, ROOT, mkdocs_build, serve_folder, write_config
 
 QUERY_BUDGET = 300_000  # bytes one query may download on a large site

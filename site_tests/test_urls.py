@@ -28,7 +28,7 @@ SHAPES = [
 
 @pytest.mark.slow  # a 160-source corpus
 def test_every_generated_path_is_a_shape_of_the_url_module(tmp_path: Path) -> None:
-    from generator.synthetic import write_corpus
+    from generator.tools.synthetic import write_corpus
 
     write_corpus(tmp_path / "content", 160)  # long enough for pagers, year pages and pairs
     for content, base in ((FIXTURES / "small" / "content", FIXTURES / "small"), (tmp_path / "content", tmp_path)):

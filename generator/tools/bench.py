@@ -33,7 +33,7 @@ import yaml
 
 from generator.reading import read_document
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
 
 _GENERATE = """
@@ -314,7 +314,7 @@ def _html_sizes(site: Path) -> tuple[float, int]:
 
 
 def run_size(n: int, work: Path, skip_mkdocs: bool, serve: bool) -> dict[str, float]:
-    from generator.synthetic import write_corpus
+    from generator.tools.synthetic import write_corpus
 
     folder = work / f"n{n}"
     content = folder / "content"
@@ -916,7 +916,7 @@ def builders_table(rows: list[dict[str, float]]) -> str:
 
 def run_builders(args: argparse.Namespace, work: Path) -> int:
     """``bench --builders``: :func:`builder_figures` per size (or for ``--corpus``), as a table."""
-    from generator.synthetic import write_corpus
+    from generator.tools.synthetic import write_corpus
 
     rows = []
     if args.corpus:
@@ -958,7 +958,7 @@ def lsp_latency(n: int, work: Path, rounds: int = 40) -> dict[str, float]:
     from lsprotocol import types as lsp
     from pygls.lsp.client import LanguageClient
 
-    from generator.synthetic import write_corpus
+    from generator.tools.synthetic import write_corpus
 
     root = work / f"lsp-n{n}"
     if not (root / "content").exists():
