@@ -252,58 +252,6 @@ def _fetch(url: str) -> str:
         return ""
 
 
-def _serve_latency(config: Path, content: Path, dirty: bool, edits: int = 3) -> list[float]:
-    """Seconds from saving a source until its page and a mentioned record's page show the edit."""
-    from generator.site import check
-
-    corpus, _ = check(content)
-    assert corpus is not None
-    # The newest source: its mentions head every record's list of backlinks (newest first), so
-    # the edit shows on the mentioned record's page however often that record is mentioned.
-    source = next(r for r in reversed(corpus.of_kind("sources")) if corpus.texts.get(r.id))
-    text = corpus.texts[source.id]
-    quoted = [q.text for q in getattr(source.front, "quotes", ())]
-    # The first mention of a record outside the source's quotes (a word added inside a quoted
-    # passage would break the quote, and the server would rightly keep the last good site).
-    shown, mentioned = next(
-        (seg.raw, seg.target)
-        for _b, seg, _o in text.mentions()
-        if corpus.records[seg.target].kind != "sources" and not any(seg.plain in q for q in quoted)
-    )
-    target = corpus.records[mentioned]
-    port = _free_port()
-    args = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        [*args, "--dirty"] if dirty else args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
-    )
-    base = f"http://127.0.0.1:{port}"
-    path = content.parent / source.path if not Path(source.path).is_absolute() else Path(source.path)
-    latencies = []
-    try:
-        deadline = time.monotonic() + 3600
-        while not _fetch(base + "/") and time.monotonic() < deadline:
-            time.sleep(0.2)
-        original = path.read_text(encoding="utf-8")
-        for i in range(edits):
-            word = f"benchmarkedit{i}x{int(time.time())}"
-            # the edit goes into a sentence that mentions the record, so its backlink changes
-            path.write_text(original.replace(shown, f"{shown} {word}", 1), encoding="utf-8")
-            started = time.monotonic()
-            pages = [f"{base}/{source.kind}/{source.id}/", f"{base}/{target.kind}/{target.id}/"]
-            while time.monotonic() - started < 600 and not all(word in _fetch(u) for u in pages):
-                time.sleep(0.05)
-            latencies.append(time.monotonic() - started)
-            time.sleep(1)
-        path.write_text(original, encoding="utf-8")
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    return latencies
-
-
 def _html_sizes(site: Path) -> tuple[float, int]:
     sizes = [
         p.stat().st_size
@@ -829,7 +777,7 @@ def builder_figures(folder: Path, content: Path, n: int, watch: bool) -> dict[st
 
 
 def _edit_point(content: Path) -> tuple[Path, str, list[str]]:
-    """Where an edit goes, chosen as for ``mkdocs serve`` (:func:`_serve_latency`): the newest
+    """Where an edit goes, chosen as for ``mkdocs serve`` (:func:`serve_bench.edit_point`): the newest
     source, after its first mention of a record outside its quotes. Returns the file, the
     mention's raw text and the two page paths that must show the edit (the source's, the
     record's)."""

@@ -21,18 +21,17 @@ from __future__ import annotations
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.incremental import Engine
 from generator.site import SiteInfo
+from generator.tools.bench import _fetch, _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,20 +50,6 @@ class Spread:
         return f"{self.median:.2f} s ({self.low:.2f}–{self.high:.2f})"
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
-            return str(response.read().decode("utf-8", "replace"))
-    except OSError:
-        return ""
-
-
 def _wait(check: Callable[[], bool], limit: float = 900) -> float:
     started = time.monotonic()
     while not check():
@@ -76,7 +61,7 @@ def _wait(check: Callable[[], bool], limit: float = 900) -> float:
 
 class _Server:
     def __init__(self, config: Path, log: Path, *extra: str) -> None:
-        self.port = _port()
+        self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
