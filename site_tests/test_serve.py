@@ -56,6 +56,7 @@ def test_an_edit_shows_up_on_its_page_and_on_the_pages_it_feeds(tmp_path: Path) 
         assert "'dirty' build" not in log  # the plugin arranged it; MkDocs's warning is not shown
         assert "not found among documentation files" not in log  # the open data stays linked
         assert "made " in log and "kept " in log  # the engine's line for each save
+        assert "(file system events)" in log  # saves arrive as events, no folder is polled
 
 
 def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem(tmp_path: Path) -> None:
