@@ -36,6 +36,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
+from watchdog import events as watchdog_events
 from watchdog.observers import Observer
 from watchdog.utils.dirsnapshot import DirectorySnapshot
 
@@ -457,6 +458,24 @@ class _EventObserver(Observer):  # type: ignore[misc,valid-type]
         if not self.is_alive():
             super().start()
 
+    def schedule(self, event_handler: Any, path: Any, **options: Any) -> Any:
+        # Only what changes a file: the engine's own reads (open, close without writing) must
+        # not look like saves, or every rebuild would set off another.
+        options.setdefault("event_filter", list(_CHANGES))
+        return super().schedule(event_handler, path, **options)
+
+
+_CHANGES = (
+    watchdog_events.FileCreatedEvent,
+    watchdog_events.FileDeletedEvent,
+    watchdog_events.FileModifiedEvent,
+    watchdog_events.FileMovedEvent,
+    watchdog_events.FileClosedEvent,
+    watchdog_events.DirCreatedEvent,
+    watchdog_events.DirDeletedEvent,
+    watchdog_events.DirMovedEvent,
+)
+
 
 def _native_events(server: Any) -> bool:
     """Have MkDocs's server learn of saves from the file system's events instead of polling.
@@ -477,10 +496,17 @@ def _native_events(server: Any) -> bool:
         server.observer = native
         paths.clear()
         refs.clear()
+        polled = False
         for path, count in counts.items():
-            server.watch(path)
-            paths[path] = count
+            if Path(path).is_dir():
+                server.watch(path)
+                paths[path] = count
+            else:  # a file (mkdocs.yml): events would come for its whole folder; keep polling it
+                paths[path], refs[path] = count, saved[path]
+                polled = True
         native.start()
+        if polled:
+            old.start()
     except Exception as exc:  # no events here (a limit on watches, an unsupported file system)
         log.info(f"corpus: no file system events ({exc}); polling")
         server.observer = old
