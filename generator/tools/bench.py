@@ -781,20 +781,10 @@ def _edit_point(content: Path) -> tuple[Path, str, list[str]]:
     source, after its first mention of a record outside its quotes. Returns the file, the
     mention's raw text and the two page paths that must show the edit (the source's, the
     record's)."""
-    from generator.site import check
+    from generator.tools.serve_bench import edit_point
 
-    corpus, _ = check(content, content.parent)
-    assert corpus is not None
-    source = next(r for r in reversed(corpus.of_kind("sources")) if corpus.texts.get(r.id))
-    quoted = [q.text for q in getattr(source.front, "quotes", ())]
-    shown, mentioned = next(
-        (seg.raw, seg.target)
-        for _b, seg, _o in corpus.texts[source.id].mentions()
-        if corpus.records[seg.target].kind != "sources" and not any(seg.plain in q for q in quoted)
-    )
-    target = corpus.records[mentioned]
-    path = Path(source.path) if Path(source.path).is_absolute() else content.parent / source.path
-    return path, shown, [f"/{source.kind}/{source.id}/", f"/{target.kind}/{target.id}/"]
+    point = edit_point(content.parent, content)
+    return point.source, point.sentence, [f"/{page}" for page in point.pages]
 
 
 def watch_latency(content: Path, project: Path, edits: int = 3) -> list[float]:

@@ -106,9 +106,7 @@ class EditPoint:
 
 
 def edit_point(root: Path, content: Path) -> EditPoint:
-    engine = Engine(content, ROOT / "templates", root, SiteInfo())
-    engine.update()
-    corpus = engine.graph.corpus
+    corpus, _problems = Engine(content, ROOT / "templates", root, SiteInfo()).check()
     source = next(r for r in reversed(corpus.of_kind("sources")) if corpus.texts.get(r.id))
     quoted = [q.text for q in getattr(source.front, "quotes", ())]
     shown, target = next(
@@ -117,7 +115,7 @@ def edit_point(root: Path, content: Path) -> EditPoint:
         if corpus.records[seg.target].kind != "sources" and not any(seg.plain in q for q in quoted)
     )
     record = corpus.records[target]
-    other = next(r for r in corpus.of_kind("events") if r.id != target)
+    other = next((r for r in corpus.of_kind("events") if r.id != target), source)
     return EditPoint(
         root / source.path,
         shown,
