@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import urls
+from generator.contexts import MentionGroup
 from generator.corpus import Backlink, Corpus
 from generator.dates import PartialDate, human_span
 from generator.feeds import feed_path
@@ -169,6 +170,7 @@ class Renderer:
             passage=self.passage,
             text=self.text,
             sentence=self.sentence,
+            mention_list=self.mention_list,
             date=lambda d: d.human() if d else "",
             span=lambda start, end=None: human_span(start, end),
             flag=flag,
@@ -217,16 +219,22 @@ class Renderer:
 
         Raw HTML with the served URL, because MkDocs would take the directive for part of
         the anchor and report it missing; the anchor itself is checked by the tests."""
-        href = url_between(ctx["page_path"], self.corpus.records[target].page)
+        return Markup(self._passage(ctx["page_path"], target, paragraph, text))
+
+    def _passage(self, page: str, target: str, paragraph: int, text: str) -> str:
+        href = url_between(page, self.corpus.records[target].page)
         href += f"#p-{paragraph}" + text_directive(text)
-        return Markup(f'<a class="passage" href="{html.escape(href)}">¶ {paragraph}</a>')
+        return f'<a class="passage" href="{html.escape(href)}">¶ {paragraph}</a>'
 
     @jinja2.pass_context
     def link(
         self, ctx: jinja2.runtime.Context, target: str, text: str | None = None, anchor: str = ""
     ) -> Markup:
         """``[Name](../kind/id.md "summary")``; plain text for a name that has no record."""
-        key = (ctx["page_path"].rpartition("/")[0], target, text, anchor)
+        return self._link_in(ctx["page_path"].rpartition("/")[0], target, text, anchor)
+
+    def _link_in(self, folder: str, target: str, text: str | None, anchor: str) -> Markup:
+        key = (folder, target, text, anchor)
         made = self._links.get(key)
         if made is None:
             made = self._links[key] = self._make_link(key[0], target, text, anchor)
@@ -285,6 +293,46 @@ class Renderer:
         root = self.site_url or url_between(ctx["page_path"], "index.md")
         data = json_ld(self.corpus, record, root + record_url(record))
         return Markup(json.dumps(script_json(data)))
+
+    def _in_language(self, record_id: str, markdown: str) -> str:
+        """The ``in_language`` macro of ``_macros.md.j2``: text in a source's language
+        marked with it (and isolated when it is written right to left)."""
+        language = self.corpus.records[record_id].language
+        if language.foreign:
+            return f"<span {escape_markdown(language.attributes)}>{markdown}</span>"
+        return markdown
+
+    @jinja2.pass_context
+    def mention_list(
+        self, ctx: jinja2.runtime.Context, mention_groups: Sequence[MentionGroup], unindexed: bool = True
+    ) -> Markup:
+        """The lines of a list of mentions (the ``mention_list`` macro of ``_macros.md.j2``).
+
+        Written here rather than in the template: a list holds a line per mention, and the
+        lines of all the lists are most of what a large site's pages hold, which Jinja's
+        macro calls made the costliest part of rendering. The output is the same."""
+        page = ctx["page_path"]
+        folder = page.rpartition("/")[0]
+        out: list[str] = []
+        line_end = "\n  { .unindexed }\n" if unindexed else "\n"
+        for group in mention_groups:
+            source = group.source
+            titled = self._in_language(source, self._link_in(folder, source, None, ""))
+            out.append(f"### {titled}{' { .unindexed }' if unindexed else ''}")
+            if group.translation_of:
+                name = escape_markdown(self.corpus.records[source].language.name)
+                original = self._in_language(
+                    group.translation_of, self._link_in(folder, group.translation_of, None, "")
+                )
+                out.append(f"\nTranslation in {name} of {original}\n")
+            out.append("\n\n")
+            for backlink in group.backlinks:
+                out.append(
+                    f"- “{self._in_language(source, self.sentence(backlink))}” "
+                    f"{self._passage(page, source, backlink.paragraph, backlink.sentence)}{line_end}"
+                )
+            out.append("\n")
+        return Markup("".join(out))
 
     def sentence(self, backlink: Backlink) -> Markup:
         before = backlink.sentence[: backlink.at]
