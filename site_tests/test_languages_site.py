@@ -235,17 +235,7 @@ QUERIES = [
     ("lunr", "塔利班", "/sources/wang-yi-tianjin-zh/"),  # inside 阿富汗塔利班
     ("lunr", "Лаврова", "/sources/lavrov-moscow-ru/"),
     ("lunr", "طالبان", "/sources/tehran-statement-fa/"),
-    pytest.param(
-        "pagefind",
-        "塔利班",
-        "/sources/wang-yi-tianjin-zh/",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="Pagefind indexes every page as English (<html lang=en>), so a Chinese run such as "
-            "阿富汗塔利班 stays one word; segmenting it needs a zh index (pagefind-bin-extended) merged "
-            "into the search (generator/search.py, javascripts/pagefind-search.js): not done yet",
-        ),
-    ),
+    ("pagefind", "塔利班", "/sources/wang-yi-tianjin-zh/"),  # inside 阿富汗塔利班: the zh index
     ("pagefind", "塔利班", "/organizations/taliban/"),  # the alias standing alone on its record's page
     ("pagefind", "Лаврова", "/sources/lavrov-moscow-ru/"),
     ("pagefind", "طالبان", "/sources/tehran-statement-fa/"),
@@ -273,6 +263,134 @@ def test_search_finds_a_word_typed_in_each_script(
         page.keyboard.press("End")
         hit = page.locator(f"li.md-search-result__item a.md-search-result__link[href*='{expected}']")
         hit.first.wait_for(state="visible", timeout=30_000)
+        assert errors == []
+    finally:
+        page.close()
+
+
+# -- Pagefind's segmented index of the texts in Chinese, Japanese and Thai ----------------------
+
+BLOCKS = [
+    # a page's HTML, the languages of generator.search.SEGMENTED its text is written in
+    ('<p id="p-1" lang="zh">王毅在天津</p>', {"zh"}),
+    ('<h1 id="_1" lang="ja">東京</h1><p lang="ja">本文</p>', {"ja"}),
+    ("<p lang='th' id=\"p-2\">กรุงเทพ</p>", {"th"}),
+    ('<p lang="zh-Hant">臺北</p><p lang="ja">東京</p>', {"ja", "zh"}),
+    ('<p id="p-1" lang="ru">Москва</p>', set()),  # words between spaces: the main index has them
+    ('<p>Also known as: <span lang="zh">塔利班</span></p>', set()),  # a phrase in an English text
+    ('<p class="unindexed"><span lang="zh">阿富汗</span></p><p class="x unindexed" lang="zh">阿</p>', set()),
+    ('<html lang="zh"><body><p>English</p></body></html>', set()),  # the page's chrome, not its text
+    ('<pre lang="zh">代码</pre><p data-lang="zh">x</p>', set()),
+]
+
+
+@pytest.mark.parametrize(("html", "expected"), BLOCKS)
+def test_which_pages_get_a_segmented_index(html: str, expected: set[str]) -> None:
+    from generator.search import segmented_languages
+
+    assert segmented_languages(html.encode("utf-8")) == expected
+
+
+def _fragment(path: Path) -> dict[str, Any]:
+    import gzip
+    import json
+
+    data = gzip.decompress(path.read_bytes())
+    return json.loads(data[len(b"pagefind_dcd") :])
+
+
+@pytest.mark.slow
+def test_a_chinese_text_is_indexed_again_in_chinese_and_merged(pagefind_site: Path) -> None:
+    import json
+
+    bundle = pagefind_site / "pagefind"
+    entry = json.loads((bundle / "zh" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh"] and entry["languages"]["zh"]["page_count"] == 1
+    assert not (bundle / "zh" / "pagefind.js").exists()  # merged: it runs on the main bundle's script
+    assert not list((bundle / "zh").glob("wasm.*"))
+    (fragment,) = [_fragment(p) for p in (bundle / "zh" / "fragment").glob("*.pf_fragment")]
+    assert fragment["url"] == "/sources/wang-yi-tianjin-zh/"
+    assert "\u200b阿富汗\u200b" in fragment["content"]  # segmented: 阿富汗 is a word of its own
+    merge = json.loads((bundle / "corpus-merge.json").read_text(encoding="utf-8"))
+    ((zh_id, main_id),) = merge["merge"][0]["same"].items()
+    assert merge["merge"][0]["language"] == "zh" and merge["merge"][0]["path"] == "zh/"
+    assert _fragment(bundle / "fragment" / f"{main_id}.pf_fragment")["url"] == fragment["url"]
+    assert zh_id == next((bundle / "zh" / "fragment").glob("*.pf_fragment")).name.split(".")[0]
+    # the main index is the one every page had before: all of them, in English
+    main = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(main["languages"]) == ["en"]
+
+
+@pytest.mark.slow
+def test_the_segmented_index_is_deterministic(pagefind_site: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    from generator.search import run_pagefind
+
+    copy = tmp_path / "site"
+    shutil.copytree(pagefind_site, copy)
+    run = run_pagefind(copy)
+    assert run.segmented == (("zh", 1),)
+
+    def digest(folder: Path) -> dict[str, str]:
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    assert digest(copy / "pagefind") == digest(pagefind_site / "pagefind")
+
+
+def test_chinese_pages_without_the_extended_indexer_are_reported(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib.util
+
+    from generator import search
+
+    page = tmp_path / "site" / "sources" / "a-zh" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<article class="md-content__inner"><p lang="zh">塔利班</p></article>', encoding="utf-8")
+    (tmp_path / "site" / "index.html").write_text(
+        "<article class='md-content__inner'>x</article>", encoding="utf-8"
+    )
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        search.importlib.util, "find_spec", lambda name: None if name == search.EXTENDED else real(name)
+    )
+    with pytest.raises(search.PagefindError, match=r"pages in zh need .*pip install pagefind-bin-extended"):
+        search.run_pagefind(tmp_path / "site")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_page_both_indexes_find_is_shown_once(browser: Any, pagefind_site: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(serve_folder(pagefind_site) + "/", wait_until="networkidle")
+        page.keyboard.press("/")
+        # on the Chinese text's page in English too ("Reports: Wang Yi meets a Taliban delegation…")
+        page.locator("input.md-search__input").press_sequentially("Tianjin", delay=40)
+        page.keyboard.press("End")
+        # one batch of results: the page (its text) is found by both indexes
+        page.locator("li.md-search-result__item > a[href$='/sources/wang-yi-tianjin-zh/']").first.wait_for(
+            state="visible", timeout=30_000
+        )
+        meta = page.locator(".md-search-result__meta").inner_text().strip()
+        found = int(meta.split()[0])
+        documents = page.locator("li.md-search-result__item > a:first-child")
+        for _ in range(20):  # scrolled to the end, the box fetches the rest of the results
+            if documents.count() >= found:
+                break
+            page.locator(".md-search__scrollwrap").evaluate("node => { node.scrollTop = node.scrollHeight; }")
+            page.wait_for_timeout(250)
+        hrefs = documents.evaluate_all("links => links.map(link => new URL(link.href).pathname)")
+        assert "/places/tianjin/" in hrefs  # the English index's own answers are still there
+        assert hrefs.count("/sources/wang-yi-tianjin-zh/") == 1, hrefs
+        assert len(hrefs) == len(set(hrefs)) == found, (meta, hrefs)
         assert errors == []
     finally:
         page.close()

@@ -31,12 +31,30 @@
   }
 
   // -- Pagefind, imported once ---------------------------------------------------------------
+  // pagefind/corpus-merge.json lists the indexes of the pages in a language written without
+  // spaces (Chinese, Japanese, Thai), segmented by word; they are merged into the search, and
+  // `same` maps each of their pages to its id in the main index, so that it is shown once.
+  var same = {};
+  function merges() {
+    return fetch(new URL("corpus-merge.json", bundle).href)
+      .then(function (response) { return response.ok ? response.json() : { merge: [] }; })
+      .catch(function () { return { merge: [] }; });
+  }
   var pagefind = null;
   function load() {
     if (!pagefind) {
-      pagefind = import(bundle).then(function (module) {
+      pagefind = Promise.all([import(bundle), merges()]).then(function (loaded) {
+        var module = loaded[0];
+        var merge = (loaded[1] && loaded[1].merge) || [];
         return Promise.resolve(module.options({ excerptLength: 24, noWorker: true }))
           .then(function () { return module.init(); })
+          .then(function () {
+            return Promise.all(merge.map(function (index) {
+              Object.keys(index.same || {}).forEach(function (id) { same[id] = index.same[id]; });
+              var path = new URL(index.path, bundle).href;
+              return module.mergeIndex(path, { language: index.language, excerptLength: 24 });
+            }));
+          })
           .then(function () {
             if (!query.value) meta.textContent = t("search.result.placeholder");
             return module;
@@ -49,6 +67,16 @@
     }
     return pagefind;
   }
+  // a page found by the main index and a merged one, once: the better-scored of the two
+  function once(results) {
+    var seen = {};
+    return results.filter(function (hit) {
+      var page = same[hit.id] || hit.id;
+      if (seen[page]) return false;
+      seen[page] = true;
+      return true;
+    });
+  }
 
   // -- Text from the index: only <mark> becomes markup -----------------------------------------
   var ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&#x27;": "'" };
@@ -57,9 +85,10 @@
       return ENTITIES[entity];
     });
   }
+  // (the zero-width spaces a segmented index puts between the words of a Chinese text go)
   function appendMarked(parent, html) {
     var marked = false;
-    String(html).split(/(<mark>|<\/mark>)/).forEach(function (part) {
+    String(html).replace(/\u200b/g, "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
       if (part === "<mark>") { marked = true; return; }
       if (part === "</mark>") { marked = false; return; }
       if (!part) return;
@@ -167,7 +196,7 @@
     load()
       .then(function (module) { return module.search(value); })
       .then(function (search) {
-        if (current === generation && search) show(search.results, value, current);
+        if (current === generation && search) show(once(search.results), value, current);
       })
       .catch(function (error) { if (window.console) console.error(error); });
   }
