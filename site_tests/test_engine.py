@@ -169,6 +169,43 @@ def test_an_edit_redoes_only_what_it_touches(project: Path) -> None:
     assert "countries/iran.md" not in update.changed  # not mentioned by the edit
 
 
+def test_an_edited_sentence_leaves_the_lists_that_show_its_source(project: Path) -> None:
+    """A source's text is an input apart from its title and date: the lists that show the
+    source (the sources index, the event it reports, the timeline) are not made again when
+    one of its sentences changes, and the pages that show the sentence are."""
+    engine = engine_for(project)
+    engine.update()
+    before = dict(engine._outputs)
+    edit("content/sources/tehran-meeting.md", "He spoke about terrorism.", "He spoke at length about terrorism.")(
+        project
+    )
+    update = engine.update()
+    remade = {name for name, output in engine._outputs.items() if before.get(name) is not output}
+    assert {"record:tehran-meeting", "record:terrorism"} <= remade  # the text; its backlink
+    for kept in ("site:index:sources", "site:timeline", "record:afghanistan-neighbours", "record:sergey-lavrov"):
+        assert kept in before and kept not in remade, kept
+    assert update.changed == {"sources/tehran-meeting.md", "topics/terrorism.md"}
+    assert_same_as_fresh(engine, project)
+
+
+def test_an_output_that_reads_a_text_depends_on_it_and_one_that_does_not_does_not() -> None:
+    from generator.incremental.reads import noting_corpus
+
+    corpus, _problems = check(FIXTURES / "small" / "content", FIXTURES / "small")
+    assert corpus is not None
+    deps: set[object] = set()
+    watched = noting_corpus(corpus, deps)
+    record = watched.records["tehran-meeting"]
+    assert record.name == corpus.records["tehran-meeting"].name
+    assert deps == {("records", "tehran-meeting")}  # its title: not its text
+    assert "terrorism" in record.body
+    assert ("bodies", "tehran-meeting") in deps
+    assert record == corpus.records["tehran-meeting"] and hash(record) == hash(corpus.records["tehran-meeting"])
+    deps.clear()
+    list(watched.backlinks)
+    assert deps == {("backlinks", "\0keys")}  # which keys, not their values
+
+
 def test_a_renamed_alias_relinks_only_the_texts_that_can_contain_it(project: Path) -> None:
     engine = engine_for(project)
     engine.update()

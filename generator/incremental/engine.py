@@ -35,7 +35,7 @@ from generator import feeds, linking, opendata, pages, relations
 from generator.corpus import Contribution, Corpus, TextLinks, contribution, text_links
 from generator.corpus_warnings import capitalised_names, corpus_warnings
 from generator.incremental.graph import Graph
-from generator.incremental.reads import WHOLE, Dep, Noting, noting_corpus
+from generator.incremental.reads import KEYS, Dep, Noting, noting_corpus
 from generator.mentions import Matcher, Text
 from generator.problems import Problem, has_errors, sorted_problems
 from generator.quotes import Found
@@ -326,7 +326,9 @@ class Engine:
             old = self._derived[name]
             for key in values.keys() | old.keys():
                 if values.get(key) != old.get(key):
-                    deps.update(((name, key), (name, WHOLE)))
+                    deps.add((name, key))
+            if list(values) != list(old):
+                deps.add((name, KEYS))
         self._derived = new
         return deps
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator import corpus as core
 from generator.corpus import Contribution, Corpus
-from generator.incremental.reads import WHOLE, Dep
+from generator.incremental.reads import KEYS, WHOLE, Dep
 from generator.mentions import Text
 from generator.records import Record
 
@@ -52,22 +52,25 @@ class Graph:
         old_records = self.records
         if set(records) != set(old_records):
             self.records = dict(sorted(records.items()))
-            deps.add(("records", WHOLE))
+            deps.add(("records", KEYS))
         else:
             self.records = dict(old_records)
             for rid in changed:
                 if rid in records:
                     self.records[rid] = records[rid]
         for rid in changed:
-            deps.add(("records", rid))
-            if rid in records:
-                self.keys[rid] = core.sort_key(records[rid])
-        if changed:
-            deps.add(("records", WHOLE))  # a record's value changed: whole reads see it
-        text_changed = {rid for rid in changed if self.texts.get(rid) is not texts.get(rid)}
-        if text_changed:
-            deps.add(("texts", WHOLE))
-            deps.update(("texts", rid) for rid in text_changed)
+            was, now = old_records.get(rid), records.get(rid)
+            if was is now:
+                continue  # its text or its quotes' places changed, not the record
+            if was is None or now is None or _beyond_body(was) != _beyond_body(now):
+                deps.add(("records", rid))
+            if was is None or now is None or was.body != now.body:
+                deps.add(("bodies", rid))
+            if now is not None:
+                self.keys[rid] = core.sort_key(now)
+        if list(texts) != list(self.texts):
+            deps.add(("texts", KEYS))
+        deps.update(("texts", rid) for rid in changed if self.texts.get(rid) is not texts.get(rid))
         self.texts = dict(texts)
 
         touched: dict[str, set[str]] = {n: set() for n in core.FIELDS}
@@ -144,7 +147,16 @@ class Graph:
         if value is None:
             if key in values:
                 del values[key]
-                deps.update(((name, key), (name, WHOLE)))
-        elif old is None or old != value:
+                deps.update(((name, key), (name, KEYS)))
+        elif old is None:
             values[key] = value
-            deps.update(((name, key), (name, WHOLE)))
+            deps.update(((name, key), (name, KEYS)))
+        elif old != value:
+            values[key] = value
+            deps.add((name, key))
+
+
+def _beyond_body(record: Record) -> tuple[object, ...]:
+    """All of a record but its text: what a ``("records", id)`` read sees (its ``lines``
+    place the problems found in it)."""
+    return (record.kind, record.path, record.front, record.body_line, record.lines)

@@ -4,6 +4,12 @@ An output (a page, a feed) is made by pure core code from a :class:`~generator.c
 The engine hands that code a corpus whose every mapping notes each key read (and notes a
 whole read when it is iterated or counted), so the output's inputs are known by
 construction: nothing is declared by hand, and nothing read can be missed.
+
+A mapping's keys and each of its values are inputs of their own: iterating or counting a
+mapping reads its keys (``(name, KEYS)``), and each value is read key by key (the views
+``values()`` and ``items()`` go through ``__getitem__``). A record's text is an input apart
+from the rest of the record (``("bodies", id)``): the many lists that show a source's title
+and date are not made again when one of its sentences is edited.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from dataclasses import fields, replace
 from typing import Any, TypeVar, overload
 
 from generator.corpus import Corpus
+from generator.records import Record
 
-WHOLE = "\0whole"  # the key of a read of a whole mapping (iterated, counted, or its values listed)
+KEYS = "\0keys"  # the key of a read of which keys a mapping holds (iterated or counted)
+WHOLE = "\0whole"  # the key of a read of a whole sequence (the list of all quotes)
 
 Dep = tuple[str, Any]  # (mapping name, key) or (mapping name, WHOLE)
 
@@ -44,12 +52,56 @@ class Noting(Mapping[Any, V]):
         return key in self._data
 
     def __iter__(self) -> Iterator[Any]:
-        self._deps.add((self._name, WHOLE))
+        self._deps.add((self._name, KEYS))
         return iter(self._data)
 
     def __len__(self) -> int:
-        self._deps.add((self._name, WHOLE))
+        self._deps.add((self._name, KEYS))
         return len(self._data)
+
+
+class NotedRecord(Record):
+    """A record as an output reads it: reading its text notes ``("bodies", id)``; the rest
+    of the record is the ``("records", id)`` read that gave it."""
+
+    @property
+    def body(self) -> str:
+        own = self.__dict__
+        own["_deps"].add(("bodies", own["id"]))
+        return str(own["body"])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Record) and _fields(self) == _fields(other)
+
+    def __hash__(self) -> int:
+        return hash(_fields(self))
+
+
+def _fields(record: Record) -> tuple[object, ...]:
+    return (record.kind, record.id, record.path, record.front, record.body, record.body_line)
+
+
+def _noted(record: Record, deps: set[Dep]) -> Record:
+    noted = object.__new__(NotedRecord)
+    own = noted.__dict__
+    own.update(record.__dict__)
+    own["_deps"] = deps
+    return noted
+
+
+class NotingRecords(Noting[Record]):
+    """The records, each handed out as a :class:`NotedRecord`."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Record:
+        self._deps.add((self._name, key))
+        return _noted(self._data[key], self._deps)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._deps.add((self._name, key))
+        found = self._data.get(key)
+        return default if found is None else _noted(found, self._deps)
 
 
 class NotingSequence(Sequence[V]):
@@ -79,11 +131,12 @@ class NotingSequence(Sequence[V]):
         return iter(self._data)
 
 
-CORPUS_MAPPINGS = tuple(f.name for f in fields(Corpus) if f.name != "quotes")
+CORPUS_MAPPINGS = tuple(f.name for f in fields(Corpus) if f.name not in ("quotes", "records"))
 
 
 def noting_corpus(corpus: Corpus, deps: set[Dep]) -> Corpus:
     """``corpus`` with every mapping (and the list of all quotes) noting its reads in ``deps``."""
     watched: dict[str, Any] = {name: Noting(name, getattr(corpus, name), deps) for name in CORPUS_MAPPINGS}
+    watched["records"] = NotingRecords("records", corpus.records, deps)
     watched["quotes"] = NotingSequence("quotes", corpus.quotes, deps)
     return replace(corpus, **watched)
