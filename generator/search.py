@@ -88,7 +88,6 @@ MERGED_KEEP = ("pagefind-entry.json", "fragment", "index", "filter")
 _BLOCK = re.compile(rb"<(?:p|h[1-6]|li|dd|dt|td|th|blockquote|figcaption|div)\b([^>]*)>", re.IGNORECASE)
 _LANG = re.compile(rb"""\slang\s*=\s*["']?([A-Za-z]{2,3})(?![A-Za-z])""", re.IGNORECASE)
 _CLASS = re.compile(rb"""\sclass\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
-_ANY_SEGMENTED = re.compile(rb"""\slang\s*=\s*["']?(?:zh|ja|th)(?![A-Za-z])""", re.IGNORECASE)
 
 
 class PagefindError(RuntimeError):
@@ -136,7 +135,7 @@ def segmented_languages(html: bytes) -> frozenset[str]:
     """The languages of :data:`SEGMENTED` that a page's text is written in: those marked on
     its blocks (``<p lang="zh">``, ``<h1 lang="ja">``), not on a phrase inside an English
     block (``<span lang="zh">``) nor on a block the index leaves out (``.unindexed``)."""
-    if _ANY_SEGMENTED.search(html) is None:
+    if not _mentions_segmented(html):
         return frozenset()
     found = set()
     for block in _BLOCK.finditer(html):
@@ -152,6 +151,19 @@ def segmented_languages(html: bytes) -> frozenset[str]:
             continue
         found.add(code)
     return frozenset(found)
+
+
+def _mentions_segmented(html: bytes) -> bool:
+    """Whether a ``lang=`` of a language of :data:`SEGMENTED` is anywhere in the page: a quick
+    look (one scan for ``lang=``, a few on a page) before the blocks are parsed."""
+    codes = {code.encode("ascii") for code in SEGMENTED}
+    start = html.find(b"lang=")
+    while start != -1:
+        value = html[start + 5 : start + 9].lstrip(b"\"'").lower()
+        if value[:2] in codes and not value[2:3].isalpha():
+            return True
+        start = html.find(b"lang=", start + 5)
+    return False
 
 
 def pagefind_command(pages: Path, bundle: Path, *, language: str | None = None) -> list[str]:
