@@ -302,4 +302,32 @@ def index_built_site(site: Path) -> PagefindRun:
         raise PagefindError("no index.html here: give the folder a builder wrote (e.g. site/)")
     if not any(indexed(path.relative_to(site).as_posix()) for path in site.rglob("*.html")):
         raise PagefindError("none of its pages is one the site indexes")
-    return run_pagefind(site)
+    run = run_pagefind(site)
+    retire_builder_index(site)
+    return run
+
+
+# The mark of the Pagefind search box (templates/theme/partials/search.html) in a built page.
+BOX = b"data-corpus-search"
+# Zensical's own index: its bundle downloads it on every page that has a `.md-search` element,
+# the Pagefind box included (Material's only for a form named "search", which that box is not).
+BUILDER_INDEX = "search.json"
+
+
+def retire_builder_index(site: Path) -> bool:
+    """When the built pages carry the Pagefind box (the standalone project's mkdocs.yml says
+    ``extra: {corpus_search: pagefind}``), the builder's own index is never searched, yet
+    Zensical's script downloads it (11.5 MB at 1,000 sources): it is replaced by an empty one,
+    its ``config`` kept. Whether it was replaced."""
+    index = site / BUILDER_INDEX
+    if not index.is_file() or BOX not in (site / "index.html").read_bytes():
+        return False
+    try:
+        data = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        return False  # not Zensical's index: left as it is
+    empty = {"config": data.get("config", {}), "items": []}
+    index.write_text(json.dumps(empty, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    return True

@@ -394,3 +394,64 @@ def test_a_page_both_indexes_find_is_shown_once(browser: Any, pagefind_site: Pat
         assert errors == []
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def zensical_pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The standalone project (`generator build --out`) with `extra: {corpus_search: pagefind}`
+    in its mkdocs.yml, built by Zensical and indexed by `python -m generator search SITE`."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    from site_tests.test_docs_project import builder
+
+    zensical = builder("zensical")
+    project = tmp_path_factory.mktemp("languages-zensical") / "project"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "generator", "build", "--content", str(CONTENT), "--out", str(project)]
+    written = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert written.returncode == 0, written.stderr
+    config = project / "mkdocs.yml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings.setdefault("extra", {})["corpus_search"] = "pagefind"
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    built = subprocess.run(
+        [str(zensical), "build", "--clean"], cwd=project, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    site = project / "site"
+    command = [sys.executable, "-m", "generator", "search", str(site)]
+    indexed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert indexed.returncode == 0, indexed.stderr
+    return site
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_zensical_build_searches_with_pagefind_when_its_config_says_so(
+    browser: Any, zensical_pagefind_site: Path
+) -> None:
+    import json
+
+    site = zensical_pagefind_site
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "data-corpus-search" in html and 'data-md-component="search"' not in html
+    # Zensical's script still downloads its own index for any search box: it is left empty
+    assert json.loads((site / "search.json").read_text(encoding="utf-8"))["items"] == []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(serve_folder(site) + "/", wait_until="networkidle")
+        page.keyboard.press("/")
+        page.locator("input.md-search__input").press_sequentially("塔利班", delay=40)
+        page.keyboard.press("End")
+        hit = page.locator(
+            "li.md-search-result__item a.md-search-result__link[href*='/sources/wang-yi-tianjin-zh/']"
+        )
+        hit.first.wait_for(state="visible", timeout=30_000)
+        assert errors == []
+    finally:
+        page.close()
