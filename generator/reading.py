@@ -28,6 +28,11 @@ ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_BYTES = 2 * 1024 * 1024
 _IGNORED = re.compile(r"(^\.|~$|\.sw[a-z]$|^#.*#$|^4913$)")  # dotfiles, editor backups and swap files
 
+
+def is_ignored(name: str) -> bool:
+    """Whether a file or folder of this name is passed over (dotfiles, editor backups, swap files)."""
+    return _IGNORED.search(name) is not None
+
 Location = tuple[str | int, ...]
 _TAG = "tag:yaml.org,2002:"
 

@@ -88,9 +88,10 @@ def engine_for(root: Path) -> Engine:
     return Engine(root / "content", root / "templates", root, SITE)
 
 
-def assert_same_as_fresh(engine: Engine, root: Path) -> None:
-    """What the engine has now equals a fresh build of the same files."""
-    update = engine.update()
+def assert_same_as_fresh(engine: Engine, root: Path, touched: list[Path] | None = None) -> None:
+    """What the engine has now equals a fresh build of the same files (``touched``: the paths
+    changed since its last update, as file system events give them)."""
+    update = engine.update(touched)
     expected = fresh(root)
     _corpus, checked = engine.check()  # what `check` and the language server get
     assert checked == tuple(check(root / "content", root)[1])
@@ -206,6 +207,42 @@ def test_an_output_that_reads_a_text_depends_on_it_and_one_that_does_not_does_no
     assert deps == {("backlinks", "\0keys")}  # which keys, not their values
 
 
+TOUCHED = [
+    # what changed on disk, the paths file system events name, files read, whether all were looked at
+    ("a saved record", lambda r: EDITS["text of a source"](r), ["content/sources/tehran-meeting.md"], 1),
+    ("an editor's backup beside it", lambda r: (r / "content/sources/.tehran-meeting.md.swp").write_text("x"),
+     ["content/sources/.tehran-meeting.md.swp"], 0),
+    ("a template", lambda r: EDITS["template"](r), ["templates/pages/timeline.md.j2"], 0),
+    ("a new record", lambda r: EDITS["new record"](r), ["content/people/wang-yi.md"], "all"),
+    ("a deleted record", lambda r: EDITS["removed record"](r), ["content/events/sco-press.md"], "all"),
+    ("a new folder", lambda r: (r / "content/evnts").mkdir(), ["content/evnts"], "all"),
+    ("a path outside the content", lambda r: EDITS["text of a source"](r), ["elsewhere/tehran-meeting.md"], "all"),
+]
+
+
+@pytest.mark.parametrize(("what", "change", "paths", "read"), TOUCHED, ids=[t[0] for t in TOUCHED])
+def test_the_paths_events_name_are_the_only_ones_looked_at_unless_the_list_of_files_can_change(
+    project: Path, what: str, change: Callable[[Path], object], paths: list[str], read: int | str
+) -> None:
+    engine = engine_for(project)
+    engine.update()
+    # An edit no event named (the engine only looks at the paths it is given, when it can)
+    unnamed = project / "content/countries/iran.md"
+    unnamed.write_text(unnamed.read_text(encoding="utf-8").replace("western neighbour", "western neighbor"))
+    _touch_later(unnamed)
+    change(project)
+    touched = [project / p if not p.startswith("elsewhere") else Path("/elsewhere/x.md") for p in paths]
+    update = engine.update(touched)
+    if read == "all":  # the list of files may have changed: every file was looked at
+        expected = fresh(project)
+        assert [p.format() for p in update.problems] == [p.format() for p in expected.problems]
+        assert not expected.ok or dict(update.pages) == dict(expected.pages)
+    else:
+        assert update.stats.files_read == read
+        assert "countries/iran.md" not in update.changed
+        assert_same_as_fresh(engine, project)  # looking at every file finds the unnamed edit
+
+
 def test_a_renamed_alias_relinks_only_the_texts_that_can_contain_it(project: Path) -> None:
     engine = engine_for(project)
     engine.update()
@@ -263,6 +300,7 @@ class Edits(RuleBasedStateMachine):
         self.engine.update()
         self.saved: dict[Path, str] = {}
         self.counter = 0
+        self.touched: list[Path] = []  # what file system events would say changed since the last update
 
     def teardown(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -279,6 +317,7 @@ class Edits(RuleBasedStateMachine):
         text = path.read_text(encoding="utf-8")
         path.write_text(change(text), encoding="utf-8")
         _touch_later(path)
+        self.touched.append(path)
 
     def _name_of(self, path: Path) -> str:
         found = re.search(r"^name: (.+)$", path.read_text(encoding="utf-8"), re.M)
@@ -354,12 +393,14 @@ class Edits(RuleBasedStateMachine):
             path = self._pick(data.draw(st.sampled_from(["sources", "events", "topics"])), data)
             self.saved[path] = path.read_text(encoding="utf-8")
             path.unlink()
+        self.touched.append(path)
 
     @rule(data=st.data())
     def rename_a_record(self, data: st.DataObject) -> None:
         path = self._pick(data.draw(st.sampled_from(["sources", "topics"])), data)
         self.counter += 1
         path.rename(path.with_name(f"{path.stem}-{self.counter}.md"))
+        self.touched += [path, path.with_name(f"{path.stem}-{self.counter}.md")]
 
     @rule(data=st.data())
     def break_a_file(self, data: st.DataObject) -> None:
@@ -373,11 +414,13 @@ class Edits(RuleBasedStateMachine):
         for path, text in self.saved.items():
             path.write_text(text, encoding="utf-8")
             _touch_later(path)
+            self.touched.append(path)
         self.saved.clear()
 
     @invariant()
     def served_equals_a_fresh_build(self) -> None:
-        assert_same_as_fresh(self.engine, self.root)
+        touched, self.touched = self.touched, []
+        assert_same_as_fresh(self.engine, self.root, touched)
 
 
 TestEditsOnTheSmallCorpus = pytest.mark.slow(Edits.TestCase)  # about 100 fresh builds to compare with

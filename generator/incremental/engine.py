@@ -39,7 +39,7 @@ from generator.incremental.reads import KEYS, Dep, Noting, noting_corpus
 from generator.mentions import Matcher, Text
 from generator.problems import Problem, has_errors, sorted_problems
 from generator.quotes import Found
-from generator.reading import display_path, find_files
+from generator.reading import display_path, find_files, is_ignored
 from generator.records import Record
 from generator.render import Collected, Renderer
 from generator.schema import Source
@@ -103,6 +103,9 @@ class Engine:
         self.site = site or SiteInfo()
         self.graph = Graph()
         self._reads: dict[str, tuple[StatKey, Path, FileRead]] = {}
+        self._files: list[tuple[str, Path]] | None = None  # the record files of the last look at all
+        self._file_problems: list[Problem] = []
+        self._known_paths: tuple[list[tuple[str, Path]], frozenset[str]] | None = None
         self._records: dict[str, Record] = {}
         self._broken: frozenset[str] = frozenset()
         self._matcher = Matcher.build({})
@@ -131,21 +134,26 @@ class Engine:
 
     # -- the update ----------------------------------------------------------------------
 
-    def update(self) -> Update:
-        """Bring everything up to date with the files as they are now."""
-        with _collector_paused():
-            return self._update()
+    def update(self, touched: Iterable[Path] | None = None) -> Update:
+        """Bring everything up to date with the files as they are now.
 
-    def check(self) -> tuple[Corpus, tuple[Problem, ...]]:
+        ``touched``: the paths that changed since the last update, when the caller knows them
+        (file system events); only those are looked at, as long as each is a record file
+        already known or a file the corpus passes over (an editor's backup). Anything else
+        (a file created, deleted or moved; a folder) and ``None`` look at every file."""
+        with _collector_paused():
+            return self._update(touched)
+
+    def check(self, touched: Iterable[Path] | None = None) -> tuple[Corpus, tuple[Problem, ...]]:
         """What ``python -m generator check`` gives (the linked corpus and every problem of
         reading and linking), kept up to date the same way; no output is made (the next
         :meth:`update` makes what this left to do)."""
         with _collector_paused():
-            problems = self._check(Stats())
+            problems = self._check(Stats(), touched)
         return self.graph.corpus, tuple(problems)
 
-    def _check(self, stats: Stats) -> list[Problem]:
-        changed_ids, problems = self._read(stats)
+    def _check(self, stats: Stats, touched: Iterable[Path] | None = None) -> list[Problem]:
+        changed_ids, problems = self._read(stats, touched)
         changed_ids |= self._link(changed_ids, stats)
         linked = self._reference_problems(changed_ids)
         linked.extend(linking.ambiguity_warnings(self._records, self._matcher))
@@ -160,10 +168,10 @@ class Engine:
         problems.extend(linked)
         return sorted_problems(problems)
 
-    def _update(self) -> Update:
+    def _update(self, touched: Iterable[Path] | None) -> Update:
         started = time.perf_counter()
         stats = Stats()
-        problems = self._check(stats)
+        problems = self._check(stats, touched)
         corpus = self.graph.corpus
         if has_errors(problems):
             self.problems = tuple(problems)
@@ -189,17 +197,26 @@ class Engine:
         stats.seconds = time.perf_counter() - started
         return Update(True, self.problems, self.pages, self.files, changed, removed, stats)
 
-    def _read(self, stats: Stats) -> tuple[set[str], list[Problem]]:
-        files, problems = find_files(self.content, self.base)
+    def _read(self, stats: Stats, touched: Iterable[Path] | None) -> tuple[set[str], list[Problem]]:
+        paths = None if touched is None else [Path(p) for p in touched]
+        files = None if paths is None or self._files is None else self._still_listed(self._files, paths)
+        look: set[str] | None = None  # the record files to look at; None: all of them
+        if files is None or paths is None:
+            files, self._file_problems = find_files(self.content, self.base)
+            self._files = files
+        else:
+            look = {display_path(p, self.base) for p in paths}
+        problems = list(self._file_problems)
         reads: list[tuple[Path, FileRead]] = []
         seen: dict[str, tuple[StatKey, Path, FileRead]] = {}
         for kind, path in files:
             shown = display_path(path, self.base)
-            key = _stat(path)
             known = self._reads.get(shown)
-            if known is None or known[0] != key or key[2] < 0 or known[1] != path:
-                stats.files_read += 1
-                known = (key, path, read_record(kind, path, shown))
+            if look is None or shown in look or known is None:
+                key = _stat(path)
+                if known is None or known[0] != key or key[2] < 0 or known[1] != path:
+                    stats.files_read += 1
+                    known = (key, path, read_record(kind, path, shown))
             seen[shown] = known
             reads.append((path, known[2]))
         self._reads = seen
@@ -210,6 +227,27 @@ class Engine:
         self._records = records
         self._broken = frozenset(broken)
         return changed, problems
+
+    def _still_listed(
+        self, files: list[tuple[str, Path]], touched: Iterable[Path]
+    ) -> list[tuple[str, Path]] | None:
+        """The list of record files, unchanged by these touched paths; ``None`` when they may
+        have changed it (a file created, deleted or moved in, a folder)."""
+        known = self._known_paths
+        if known is None or known[0] is not files:
+            known = self._known_paths = (files, frozenset(str(p) for _k, p in files))
+        inside, templates = str(self.content) + os.sep, str(self.templates) + os.sep
+        for path in touched:
+            text = str(path)
+            if text.startswith(templates):
+                continue  # the templates have a key of their own
+            if not text.startswith(inside):
+                return None  # the content folder itself, or a path spelled another way
+            if any(is_ignored(part) for part in Path(text[len(inside) :]).parts):
+                continue
+            if text not in known[1] or not os.path.isfile(text):
+                return None
+        return files
 
     def _link(self, changed: set[str], stats: Stats) -> set[str]:
         """Link the texts that can have changed; returns the ids whose contribution changed."""
