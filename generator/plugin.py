@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,6 +79,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.dirty = False  # this build is MkDocs's dirty rebuild (only changed pages)
         self.search_entries: dict[str, list[dict[str, Any]]] = {}  # lunr entries by page, while serving
         self._writer: int | None = None  # the process writing data/ after a save
+        self.events: _Touched | None = None  # the paths saves touched, when saves come as events
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds of `mkdocs serve`.
@@ -132,11 +134,17 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             return
         if self.engine is None or (self.engine.content, self.engine.site) != (content, site):
             self.engine = Engine(content, templates, root, site)
-        update = self.engine.update()
+        # Saves that came as events name what they touched; the first rebuild still looks at
+        # every file (a save made before the watches began gave no event).
+        touched = self.events.take() if self.events is not None and self.builds >= 2 else None
+        if self.events is not None and touched is None:
+            self.events.take()
+        update = self.engine.update(touched)
         stats = update.stats
         log.info(
             f"corpus: {stats.seconds:.2f}s, read {stats.files_read} file(s), linked {stats.texts_linked} "
             f"text(s), made {stats.outputs_made} output(s), kept {stats.outputs_kept}; "
+            f"looked at {'every file' if touched is None else f'{len(touched)} path(s) events named'}; "
             f"{len(update.changed)} changed, {len(update.removed)} gone"
         )
         self._report(update.problems)
@@ -301,7 +309,8 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         _root, content, templates = self._paths(config)
-        if _native_events(server):
+        self.events = _Touched()
+        if _native_events(server, self.events):
             server.watch(str(content))
             server.watch(str(templates))
             log.info(f"corpus: watching {content.name}/ and {templates.name}/ (file system events)")
@@ -309,6 +318,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         with _polled_often(server, [content, templates]) as interval:
             server.watch(str(content))
             server.watch(str(templates))
+        self.events = None
         log.info(f"corpus: watching {content.name}/ and {templates.name}/ every {interval:.2f}s")
         return server
 
@@ -450,9 +460,46 @@ def _quiet_dirty_warning() -> Iterator[None]:
         logger.removeFilter(quiet)
 
 
+class _Touched:
+    """The paths the file system's events named since the engine last took them (the observer
+    adds from its thread; the build takes them)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paths: set[Path] = set()
+
+    def add(self, event: Any) -> None:
+        with self._lock:
+            for path in (getattr(event, "src_path", ""), getattr(event, "dest_path", "")):
+                if path:
+                    self._paths.add(Path(os.fsdecode(path)))
+
+    def take(self) -> list[Path]:
+        with self._lock:
+            paths, self._paths = self._paths, set()
+        return sorted(paths)
+
+
+class _Noting(watchdog_events.FileSystemEventHandler):
+    """MkDocs's handler, after noting the paths of each event (so a rebuild, which MkDocs's
+    handler sets off, always finds them)."""
+
+    def __init__(self, inner: Any, touched: _Touched) -> None:
+        self.inner = inner
+        self.touched = touched
+
+    def dispatch(self, event: Any) -> None:
+        self.touched.add(event)
+        self.inner.dispatch(event)
+
+
 class _EventObserver(Observer):  # type: ignore[misc,valid-type]
     """watchdog's native observer (inotify on Linux), started once: by the plugin, so that a
     failure shows here and polling can take over, and then again by MkDocs, which is a no-op."""
+
+    def __init__(self, touched: _Touched) -> None:
+        super().__init__()
+        self.touched = touched
 
     def start(self) -> None:
         if not self.is_alive():
@@ -462,7 +509,7 @@ class _EventObserver(Observer):  # type: ignore[misc,valid-type]
         # Only what changes a file: the engine's own reads (open, close without writing) must
         # not look like saves, or every rebuild would set off another.
         options.setdefault("event_filter", list(_CHANGES))
-        return super().schedule(event_handler, path, **options)
+        return super().schedule(_Noting(event_handler, self.touched), path, **options)
 
 
 _CHANGES = (
@@ -477,7 +524,7 @@ _CHANGES = (
 )
 
 
-def _native_events(server: Any) -> bool:
+def _native_events(server: Any, touched: _Touched) -> bool:
     """Have MkDocs's server learn of saves from the file system's events instead of polling.
 
     MkDocs polls every watched folder (a snapshot of every file, twice a second): at 1,000
@@ -492,7 +539,7 @@ def _native_events(server: Any) -> bool:
         return False
     counts, saved = dict(paths), dict(refs)  # the old observer keeps its own watches
     try:
-        native = _EventObserver()
+        native = _EventObserver(touched)
         server.observer = native
         paths.clear()
         refs.clear()
