@@ -55,8 +55,11 @@ def serve(
     config = write_config(tmp_path, copy, templates)
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
+    # Run from the project's folder with a relative configuration path, as `mkdocs serve` typed
+    # there has it (MkDocs then sees relative paths; file system events give absolute ones).
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}", *extra],
+        [sys.executable, "-m", "mkdocs", "serve", "-f", config.name, "-a", f"127.0.0.1:{port}", *extra],
+        cwd=config.parent,
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,

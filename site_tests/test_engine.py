@@ -217,6 +217,7 @@ TOUCHED = [
     ("a deleted record", lambda r: EDITS["removed record"](r), ["content/events/sco-press.md"], "all"),
     ("a new folder", lambda r: (r / "content/evnts").mkdir(), ["content/evnts"], "all"),
     ("a path outside the content", lambda r: EDITS["text of a source"](r), ["elsewhere/tehran-meeting.md"], "all"),
+    ("a relative path", lambda r: EDITS["text of a source"](r), ["relative"], 1),
 ]
 
 
@@ -231,7 +232,12 @@ def test_the_paths_events_name_are_the_only_ones_looked_at_unless_the_list_of_fi
     unnamed.write_text(unnamed.read_text(encoding="utf-8").replace("western neighbour", "western neighbor"))
     _touch_later(unnamed)
     change(project)
-    touched = [project / p if not p.startswith("elsewhere") else Path("/elsewhere/x.md") for p in paths]
+    touched = [
+        Path("/elsewhere/x.md") if p.startswith("elsewhere")
+        else Path(os.path.relpath(project / "content/sources/tehran-meeting.md")) if p == "relative"
+        else project / p
+        for p in paths
+    ]
     update = engine.update(touched)
     if read == "all":  # the list of files may have changed: every file was looked at
         expected = fresh(project)

@@ -105,7 +105,7 @@ class Engine:
         self._reads: dict[str, tuple[StatKey, Path, FileRead]] = {}
         self._files: list[tuple[str, Path]] | None = None  # the record files of the last look at all
         self._file_problems: list[Problem] = []
-        self._known_paths: tuple[list[tuple[str, Path]], frozenset[str]] | None = None
+        self._known_paths: tuple[list[tuple[str, Path]], dict[str, str]] | None = None
         self._records: dict[str, Record] = {}
         self._broken: frozenset[str] = frozenset()
         self._matcher = Matcher.build({})
@@ -198,14 +198,11 @@ class Engine:
         return Update(True, self.problems, self.pages, self.files, changed, removed, stats)
 
     def _read(self, stats: Stats, touched: Iterable[Path] | None) -> tuple[set[str], list[Problem]]:
-        paths = None if touched is None else [Path(p) for p in touched]
-        files = None if paths is None or self._files is None else self._still_listed(self._files, paths)
-        look: set[str] | None = None  # the record files to look at; None: all of them
-        if files is None or paths is None:
-            files, self._file_problems = find_files(self.content, self.base)
-            self._files = files
-        else:
-            look = {display_path(p, self.base) for p in paths}
+        look = None if touched is None or self._files is None else self._to_look_at(self._files, touched)
+        if look is None:  # every record file is looked at
+            self._files, self._file_problems = find_files(self.content, self.base)
+        files = self._files
+        assert files is not None
         problems = list(self._file_problems)
         reads: list[tuple[Path, FileRead]] = []
         seen: dict[str, tuple[StatKey, Path, FileRead]] = {}
@@ -228,26 +225,30 @@ class Engine:
         self._broken = frozenset(broken)
         return changed, problems
 
-    def _still_listed(
-        self, files: list[tuple[str, Path]], touched: Iterable[Path]
-    ) -> list[tuple[str, Path]] | None:
-        """The list of record files, unchanged by these touched paths; ``None`` when they may
-        have changed it (a file created, deleted or moved in, a folder)."""
+    def _to_look_at(self, files: list[tuple[str, Path]], touched: Iterable[Path]) -> set[str] | None:
+        """The record files (as shown) these touched paths name, when they leave the list of
+        files as it is; ``None`` when they may have changed it (a file created, deleted or
+        moved in, a folder, a path that is not a known record file)."""
         known = self._known_paths
         if known is None or known[0] is not files:
-            known = self._known_paths = (files, frozenset(str(p) for _k, p in files))
-        inside, templates = str(self.content) + os.sep, str(self.templates) + os.sep
+            absolute = {os.path.abspath(path): display_path(path, self.base) for _kind, path in files}
+            known = self._known_paths = (files, absolute)
+        content = os.path.abspath(self.content) + os.sep
+        templates = os.path.abspath(self.templates) + os.sep
+        look: set[str] = set()
         for path in touched:
-            text = str(path)
+            text = os.path.abspath(path)
             if text.startswith(templates):
                 continue  # the templates have a key of their own
-            if not text.startswith(inside):
-                return None  # the content folder itself, or a path spelled another way
-            if any(is_ignored(part) for part in Path(text[len(inside) :]).parts):
+            if not text.startswith(content):
+                return None  # the content folder itself, or somewhere else
+            if any(is_ignored(part) for part in Path(text[len(content) :]).parts):
                 continue
-            if text not in known[1] or not os.path.isfile(text):
+            shown = known[1].get(text)
+            if shown is None or not os.path.isfile(text):
                 return None
-        return files
+            look.add(shown)
+        return look
 
     def _link(self, changed: set[str], stats: Stats) -> set[str]:
         """Link the texts that can have changed; returns the ids whose contribution changed."""
