@@ -144,7 +144,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         log.info(
             f"corpus: {stats.seconds:.2f}s, read {stats.files_read} file(s), linked {stats.texts_linked} "
             f"text(s), made {stats.outputs_made} output(s), kept {stats.outputs_kept}; "
-            f"looked at {'every file' if touched is None else f'{len(touched)} path(s) events named'}; "
+            f"looked at {stats.files_looked_at} file(s){' events named' * (touched is not None)}; "
             f"{len(update.changed)} changed, {len(update.removed)} gone"
         )
         self._report(update.problems)

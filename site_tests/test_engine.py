@@ -245,6 +245,7 @@ def test_the_paths_events_name_are_the_only_ones_looked_at_unless_the_list_of_fi
         assert not expected.ok or dict(update.pages) == dict(expected.pages)
     else:
         assert update.stats.files_read == read
+        assert update.stats.files_looked_at == read
         assert "countries/iran.md" not in update.changed
         assert_same_as_fresh(engine, project)  # looking at every file finds the unnamed edit
 

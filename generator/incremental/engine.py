@@ -53,6 +53,7 @@ class Stats:
     """How much one update did (the plugin logs it; the tests read it)."""
 
     files_read: int = 0
+    files_looked_at: int = 0  # files whose time and size were looked at (all, unless events named some)
     texts_linked: int = 0
     outputs_made: int = 0
     outputs_kept: int = 0
@@ -210,6 +211,7 @@ class Engine:
             shown = display_path(path, self.base)
             known = self._reads.get(shown)
             if look is None or shown in look or known is None:
+                stats.files_looked_at += 1
                 key = _stat(path)
                 if known is None or known[0] != key or key[2] < 0 or known[1] != path:
                     stats.files_read += 1
