@@ -255,6 +255,17 @@ def parse_text(kind: str, stem: str, shown: str, text: str) -> tuple[Document | 
     return Document(kind, stem, shown, data, field_lines, body, end + 2), []
 
 
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+# YAML's own reading of the scalar types, which keeps no state between scalars: one for all
+# files (a loader made per file cost its setup and left a reference cycle behind each time).
+_SCALARS = {
+    "int": _CONSTRUCTOR.construct_yaml_int,
+    "float": _CONSTRUCTOR.construct_yaml_float,
+    "bool": _CONSTRUCTOR.construct_yaml_bool,
+    "null": _CONSTRUCTOR.construct_yaml_null,
+}
+
+
 class _Builder:
     """Plain Python values from YAML nodes, with the line of every value.
 
@@ -269,7 +280,6 @@ class _Builder:
         self.lines = lines
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
-        self._constructor = yaml.SafeLoader("")
 
     def _line(self, node: yaml.Node) -> int:
         return int(node.start_mark.line) + 2  # +1 for 1-based, +1 for the opening '---'
@@ -320,13 +330,7 @@ class _Builder:
         if tag in (_TAG + "str", _TAG + "timestamp"):
             return str(node.value)
         if tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
-            method = {
-                "int": self._constructor.construct_yaml_int,
-                "float": self._constructor.construct_yaml_float,
-                "bool": self._constructor.construct_yaml_bool,
-                "null": self._constructor.construct_yaml_null,
-            }[tag[len(_TAG) :]]
-            return method(node)
+            return _SCALARS[tag[len(_TAG) :]](node)
         return self._bad_tag(node, tag)
 
     def _bad_tag(self, node: yaml.Node, tag: str) -> None:

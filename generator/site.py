@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import corpus as corpus_mod
-from generator import feeds, linking, opendata, translations
+from generator import collector, feeds, linking, opendata, translations
 from generator.corpus import Corpus
 from generator.corpus_warnings import corpus_warnings
 from generator.pages import plan
@@ -109,26 +109,28 @@ def load(content: Path, shown_base: Path | None = None) -> tuple[dict[str, Recor
     Returns the valid records, the ids of files that exist but did not validate (so
     references to them are not reported a second time), and the problems."""
     base = shown_base if shown_base is not None else content.parent
-    files, problems = find_files(content, base)
-    reads = [(path, read_record(kind, path, display_path(path, base))) for kind, path in files]
-    records, broken, found = collect(reads)
+    with collector.paused():  # what is read is kept: see generator/collector.py
+        files, problems = find_files(content, base)
+        reads = [(path, read_record(kind, path, display_path(path, base))) for kind, path in files]
+        records, broken, found = collect(reads)
     return records, broken, [*problems, *found]
 
 
 def link(records: Mapping[str, Record], broken: set[str] | None = None) -> tuple[Corpus, list[Problem]]:
     known_broken = frozenset(broken or ())
-    problems = linking.check_references(records, known_broken)
-    matcher = linking.build_matcher(records)
-    problems.extend(linking.ambiguity_warnings(records, matcher))
-    problems.extend(translations.translation_problems(records, known_broken))  # texts in other languages
-    problems.extend(translations.script_warnings(records))
-    texts, found = linking.link_texts(records, matcher, known_broken)
-    problems.extend(found)
-    quotes, found = linking.locate_quotes(records, texts)
-    problems.extend(found)
-    corpus = corpus_mod.build(records, texts, quotes)
-    if not has_errors(problems):
-        problems.extend(corpus_warnings(corpus))
+    with collector.paused():  # what is linked is kept: see generator/collector.py
+        problems = linking.check_references(records, known_broken)
+        matcher = linking.build_matcher(records)
+        problems.extend(linking.ambiguity_warnings(records, matcher))
+        problems.extend(translations.translation_problems(records, known_broken))  # texts in other languages
+        problems.extend(translations.script_warnings(records))
+        texts, found = linking.link_texts(records, matcher, known_broken)
+        problems.extend(found)
+        quotes, found = linking.locate_quotes(records, texts)
+        problems.extend(found)
+        corpus = corpus_mod.build(records, texts, quotes)
+        if not has_errors(problems):
+            problems.extend(corpus_warnings(corpus))
     return corpus, problems
 
 
@@ -151,9 +153,14 @@ def generate(
     if has_errors(problems) or corpus is None:
         return Generated({}, tuple(problems), corpus)
     site = site or SiteInfo()
-    pages, found = render_all(templates / "pages", corpus, plan(corpus), site.url)
+    with collector.paused():
+        specs = plan(corpus)
+    with collector.settled():  # Jinja leaves cycles behind: collected, but not among the corpus's objects
+        pages, found = render_all(templates / "pages", corpus, specs, site.url)
+    del specs
     problems = sorted_problems([*problems, *found])
     if has_errors(problems):
         return Generated({}, tuple(problems), corpus)
-    files = {**opendata.data_files(corpus), **feeds.feeds(corpus, site.name, site.url)}
+    with collector.paused():
+        files = {**opendata.data_files(corpus), **feeds.feeds(corpus, site.name, site.url)}
     return Generated(dict(sorted(pages.items())), tuple(problems), corpus, files)
