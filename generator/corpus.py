@@ -88,6 +88,9 @@ class Corpus:
     quotes_in: Mapping[str, tuple[QuoteRef, ...]] = field(default_factory=dict)  # by source, in order
     # each source that has translations -> their ids (``translation_of``), by language then id
     translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # each mentioned record -> how many mentions it has (its backlinks): what lists of records
+    # show, so that they do not read every backlink
+    mention_counts: Mapping[str, int] = field(default_factory=dict)
 
     def mappings(self) -> dict[str, Mapping[str, Any]]:
         """The corpus's mappings by field name: all of it but the list of all quotes."""
@@ -346,8 +349,10 @@ def assemble(
     quotes = quotes_in_order(contributions, keys)
     quotes_in = {rid: contributions[rid].quotes for rid in sorted(contributions, key=keys.__getitem__)
                  if contributions[rid].quotes}
+    mention_counts = {key: len(value) for key, value in linked["backlinks"].items()}
     return Corpus(
         records=records, texts=texts, quotes=quotes, marks=marks, related=related, quotes_in=quotes_in,
+        mention_counts=mention_counts,
         **linked,
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from generator import kinds
 from generator.corpus import Corpus
@@ -113,16 +113,10 @@ def corpus_warnings(
 ) -> list[Problem]:
     """Every warning of a linked corpus. ``names_in``: the capitalised names of each source's
     text (:func:`capitalised_names`), where they are known already."""
-    problems: list[Problem] = []
-    problems.extend(_unreferenced(corpus))
-    problems.extend(_unreported_events(corpus))
-    problems.extend(_reported_before_it_happened(corpus))
-    problems.extend(_dates_contradict_events(corpus))
-    problems.extend(_candidate_records(corpus, names_in))
-    return problems
+    return [problem for check in CHECKS for problem in check(corpus, names_in)]
 
 
-def _unreferenced(corpus: Corpus) -> list[Problem]:
+def _unreferenced(corpus: Corpus, _names_in: object = None) -> list[Problem]:
     referenced: set[str] = set(corpus.backlinks)
     for record in corpus.records.values():
         for ref in refs_of(record):
@@ -145,7 +139,7 @@ def _unreferenced(corpus: Corpus) -> list[Problem]:
     return problems
 
 
-def _unreported_events(corpus: Corpus) -> list[Problem]:
+def _unreported_events(corpus: Corpus, _names_in: object = None) -> list[Problem]:
     """Events that no source reports, neither them nor any event held within them."""
 
     def reported(event_id: str, seen: frozenset[str] = frozenset()) -> bool:
@@ -167,7 +161,7 @@ def _unreported_events(corpus: Corpus) -> list[Problem]:
     ]
 
 
-def _reported_before_it_happened(corpus: Corpus) -> list[Problem]:
+def _reported_before_it_happened(corpus: Corpus, _names_in: object = None) -> list[Problem]:
     problems = []
     for record in corpus.records.values():
         front = record.front
@@ -195,7 +189,7 @@ def _outside(when: PartialDate, since: PartialDate | None, until: PartialDate | 
     return until is not None and when.first_day() > until.last_day()
 
 
-def _dates_contradict_events(corpus: Corpus) -> list[Problem]:
+def _dates_contradict_events(corpus: Corpus, _names_in: object = None) -> list[Problem]:
     problems = []
     for record in corpus.records.values():
         front = record.front
@@ -310,3 +304,15 @@ def capitalised_names(text: Text) -> list[tuple[str, int]]:
                 line = seg.line + seg.plain[: m.start()].count("\n")
                 found.append((" ".join(words), line))
     return found
+
+
+CHECKS: tuple[Callable[[Corpus, Mapping[str, list[tuple[str, int]]] | None], list[Problem]], ...] = (
+    _unreferenced,
+    _unreported_events,
+    _reported_before_it_happened,
+    _dates_contradict_events,
+    _candidate_records,
+)
+"""The warnings of a linked corpus, each a function of the corpus (and the capitalised names
+of the texts), in the order they are reported; the engine keeps each one's result until
+what it read changes."""

@@ -254,12 +254,13 @@ def memberships_page(corpus: Corpus) -> PageSpec:
 
 
 def home(corpus: Corpus) -> PageSpec:
-    counts = {kind: sum(1 for r in corpus.records.values() if r.kind == kind) for kind in KIND_ORDER}
+    of_kinds = Counter(r.kind for r in corpus.records.values())
+    counts = {kind: of_kinds[kind] for kind in KIND_ORDER}
     events = corpus.of_kind("events")
     sources = corpus.of_kind("sources")
     first = events[0].front.when if events else None  # type: ignore[union-attr]
     last = events[-1].front.when if events else None  # type: ignore[union-attr]
-    mentioned = Counter({k: len(v) for k, v in corpus.backlinks.items()})
+    mentioned = Counter(corpus.mention_counts)
     most = [
         rid
         for rid, _ in sorted(mentioned.items(), key=lambda x: (-x[1], x[0]))
@@ -382,7 +383,7 @@ def kind_index(corpus: Corpus, kind: str) -> list[PageSpec]:
     specs = []
     for number, path in enumerate(paths, start=1):
         chunk = records[(number - 1) * INDEX_PER_PAGE : number * INDEX_PER_PAGE]
-        mentions = {r.id: len(corpus.backlinks.get(r.id, ())) for r in chunk}
+        mentions = {r.id: corpus.mention_counts.get(r.id, 0) for r in chunk}
         title = KIND_LABELS[kind][1] + (f" ({number}/{len(paths)})" if number > 1 else "")
         context = KindIndexContext(
             kind=kind,

@@ -33,7 +33,7 @@ from typing import Any
 
 from generator import feeds, linking, opendata, pages, relations
 from generator.corpus import Contribution, Corpus, TextLinks, contribution, text_links
-from generator.corpus_warnings import capitalised_names, corpus_warnings
+from generator.corpus_warnings import CHECKS, capitalised_names
 from generator.incremental.graph import Graph
 from generator.incremental.reads import KEYS, Dep, Noting, noting_corpus
 from generator.mentions import Matcher, Text
@@ -117,6 +117,9 @@ class Engine:
         self._quotes: dict[str, tuple[dict[int, Found], list[Problem]]] = {}
         self._links: dict[str, TextLinks] = {}
         self._capitalised: dict[str, list[tuple[str, int]]] = {}
+        self._capitalised_changed: set[str] = set()
+        self._whole: dict[str, tuple[Any, frozenset[Dep]]] = {}  # see _of_whole
+        self._derived_from: tuple[Any, Any] = (None, None)
         self._contributions: dict[str, Contribution] = {}
         self._ref_problems: dict[str, list[Problem]] = {}
         self._kinds: object = None
@@ -162,12 +165,30 @@ class Engine:
             linked.extend(self._mention_problems[rid])
         for rid in self._quotes:
             linked.extend(self._quotes[rid][1])
-        self._pending |= self.graph.update(self._records, self._texts, self._contributions, changed_ids)
+        changes = self.graph.update(self._records, self._texts, self._contributions, changed_ids)
+        changes.update(("capitalised", rid) for rid in self._capitalised_changed)
+        self._capitalised_changed = set()
+        self._pending |= changes
+        for name in [n for n, (_value, deps) in self._whole.items() if not deps.isdisjoint(changes)]:
+            del self._whole[name]
         corpus = self.graph.corpus
         if not has_errors(linked):  # as the core does: warnings of a corpus whose links hold
-            linked.extend(corpus_warnings(corpus, self._capitalised))
+            for i, warnings_of in enumerate(CHECKS):
+                linked.extend(self._of_whole(f"warnings:{i}", functools.partial(self._warnings, warnings_of)))
         problems.extend(linked)
         return sorted_problems(problems)
+
+    def _warnings(self, check: Callable[..., list[Problem]], corpus: Corpus, deps: set[Dep]) -> list[Problem]:
+        return check(corpus, Noting("capitalised", self._capitalised, deps))
+
+    def _of_whole(self, name: str, compute: Callable[[Corpus, set[Dep]], Any]) -> Any:
+        """A value computed from the whole corpus (its warnings, the countries' meetings), kept
+        until what computing it read changes."""
+        known = self._whole.get(name)
+        if known is None:
+            deps: set[Dep] = set()
+            known = self._whole[name] = (compute(noting_corpus(self.graph.corpus, deps), deps), frozenset(deps))
+        return known[0]
 
     def _update(self, touched: Iterable[Path] | None) -> Update:
         started = time.perf_counter()
@@ -293,12 +314,14 @@ class Engine:
                     self._quotes,
                 ):
                     store.pop(rid, None)
+                self._capitalised_changed.add(rid)
         for rid in sorted(relink):
             record = records[rid]
             if not record.body.strip():
                 had = self._texts.pop(rid, None)
                 for store in (self._explicit, self._mention_problems, self._links, self._capitalised):
                     store.pop(rid, None)
+                self._capitalised_changed.add(rid)
                 if had is not None:
                     touched.add(rid)
                 self._place_quotes(record, Text(()))
@@ -314,6 +337,7 @@ class Engine:
             self._links[rid] = text_links(rid, text)
             if isinstance(record.front, Source):
                 self._capitalised[rid] = capitalised_names(text)
+                self._capitalised_changed.add(rid)
             touched.add(rid)
             self._place_quotes(record, text)
         for rid in changed:
@@ -356,11 +380,15 @@ class Engine:
     def _derive(self, corpus: Corpus) -> set[Dep]:
         """Values made from the whole corpus that outputs read: the countries' meetings, each
         country's partners, the date an empty feed gives."""
-        met = relations.meetings(corpus)
+        met = self._of_whole("met", _meetings)
+        fallback = self._of_whole("fallback", _fallback_date)
+        if (met, fallback) == self._derived_from:
+            return set()
+        self._derived_from = (met, fallback)
         new: dict[str, dict[Any, Any]] = {
             "met": met,
             "partners": pages.partners_of(met),
-            "site": {"fallback": feeds.fallback_date(corpus)},
+            "site": {"fallback": fallback},
         }
         deps: set[Dep] = set()
         for name, values in new.items():
@@ -503,6 +531,14 @@ class Engine:
         if self._data is None or self._data[0] is not corpus:
             self._data = (corpus, opendata.data_files(corpus))
         return self._data[1]
+
+
+def _meetings(corpus: Corpus, _deps: set[Dep]) -> dict[tuple[str, str], tuple[str, ...]]:
+    return relations.meetings(corpus)
+
+
+def _fallback_date(corpus: Corpus, _deps: set[Dep]) -> Any:
+    return feeds.fallback_date(corpus)
 
 
 def _site_pages(name: str, corpus: Corpus, derived: Mapping[str, Mapping[Any, Any]]) -> list[pages.PageSpec]:

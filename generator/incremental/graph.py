@@ -19,7 +19,7 @@ from generator.incremental.reads import KEYS, WHOLE, Dep
 from generator.mentions import Text
 from generator.records import Record
 
-_DERIVED = ("marks", "quotes_in", "related")
+_DERIVED = ("marks", "quotes_in", "related", "mention_counts")
 
 
 class Graph:
@@ -79,22 +79,30 @@ class Graph:
         for rid in changed:
             old = self.contributions.get(rid)
             new = contributions.get(rid)
+            was, now = old_records.get(rid), records.get(rid)
+            # Where only the record's text changed (or only its links), and its items under a key
+            # are the same as before, that key's value cannot have changed: leave it.
+            same_place = was is not None and now is not None and (was is now or _beyond_body(was) == _beyond_body(now))
+            before = _per_key(old) if old is not None else {}
+            after = _per_key(new) if new is not None else {}
+            for name in before.keys() | after.keys():
+                table = self.tables[name]
+                mine_before, mine_after = before.get(name, {}), after.get(name, {})
+                for key in mine_before.keys() | mine_after.keys():
+                    its = mine_after.get(key)
+                    if same_place and mine_before.get(key) == its:
+                        continue
+                    touched[name].add(key)
+                    if its is None:
+                        table[key].pop(rid, None)
+                        if not table[key]:
+                            del table[key]
+                    else:
+                        table.setdefault(key, {})[rid] = its
+            same_pairs = same_place and old is not None and new is not None and old.pairs == new.pairs
             for c, sign in ((old, -1), (new, 1)):
-                if c is None:
+                if c is None or same_pairs:
                     continue
-                for name, pairs in c.items.items():
-                    table = self.tables[name]
-                    per_key: dict[str, list[Any]] = {}
-                    for key, item in pairs:
-                        per_key.setdefault(key, []).append(item)
-                    for key, its in per_key.items():
-                        touched[name].add(key)
-                        if sign < 0:
-                            table[key].pop(rid, None)
-                            if not table[key]:
-                                del table[key]
-                        else:
-                            table.setdefault(key, {})[rid] = tuple(its)
                 for (a, b), n in c.pairs:
                     for x, y in ((a, b), (b, a)):
                         mine = self.partners.setdefault(x, {})
@@ -115,7 +123,8 @@ class Graph:
             touched["backlinks"].add(rid)
             touched["translations"].add(rid)
             related.add(rid)
-            related.update(self.partners.get(rid, ()))
+            if was is None or now is None or was.name != now.name:
+                related.update(self.partners.get(rid, ()))
             if old is not None and old.quotes:
                 quotes_changed = True
 
@@ -125,6 +134,8 @@ class Graph:
                 contributed = sorted(table.get(key, {}).items())
                 value = core.finish(name, key, contributed, self.keys, self.records)
                 self._put(name, key, value, deps)
+                if name == "backlinks":
+                    self._put("mention_counts", key, len(value) if value else None, deps)
         for key in related:
             value = core.finish_related(key, self.partners.get(key, {}), self.records)
             self._put("related", key, value, deps)
@@ -160,3 +171,13 @@ def _beyond_body(record: Record) -> tuple[object, ...]:
     """All of a record but its text: what a ``("records", id)`` read sees (its ``lines``
     place the problems found in it)."""
     return (record.kind, record.path, record.front, record.body_line, record.lines)
+
+
+def _per_key(c: Contribution) -> dict[str, dict[str, tuple[Any, ...]]]:
+    """A contribution's items by field, then by key, each key's items in the record's order."""
+    found: dict[str, dict[str, list[Any]]] = {}
+    for name, pairs in c.items.items():
+        per_key = found.setdefault(name, {})
+        for key, item in pairs:
+            per_key.setdefault(key, []).append(item)
+    return {name: {key: tuple(its) for key, its in keys.items()} for name, keys in found.items()}
