@@ -37,6 +37,13 @@ def text_directive(passage: str) -> str:
 
     An ellipsis marks words left out (a shortened sentence, an elided quote): the directive
     then runs from the first words before it to the last words after it."""
+    if "…" not in passage and "..." not in passage:  # no ellipsis (every elision holds one): one piece
+        words = passage.split()
+        if not words:
+            return ""
+        if len(words) <= 2 * EDGE_WORDS:
+            return ":~:text=" + _encode(words)
+        return ":~:text=" + _encode(words[:EDGE_WORDS]) + "," + _encode(words[-EDGE_WORDS:])
     pieces = [words for words in (piece.split() for piece in _ELISION.split(passage)) if words]
     if not pieces:
         return ""

@@ -297,10 +297,15 @@ class Renderer:
     def _in_language(self, record_id: str, markdown: str) -> str:
         """The ``in_language`` macro of ``_macros.md.j2``: text in a source's language
         marked with it (and isolated when it is written right to left)."""
+        opening, closing = self._language_marks(record_id)
+        return f"{opening}{markdown}{closing}"  # not `+`: Markup's would escape the marks
+
+    def _language_marks(self, record_id: str) -> tuple[str, str]:
+        """What :meth:`_in_language` puts before and after a text of a record."""
         language = self.corpus.records[record_id].language
         if language.foreign:
-            return f"<span {escape_markdown(language.attributes)}>{markdown}</span>"
-        return markdown
+            return f"<span {escape_markdown(language.attributes)}>", "</span>"
+        return "", ""
 
     @jinja2.pass_context
     def mention_list(
@@ -326,19 +331,22 @@ class Renderer:
                 )
                 out.append(f"\nTranslation in {name} of {original}\n")
             out.append("\n\n")
+            # What the lines of one group share, made once: the language mark and the link to
+            # the text (html.escape of a URL is the escapes of its parts, joined).
+            opening, closing = self._language_marks(source)
+            href = html.escape(url_between(page, self.corpus.records[source].page))
             for backlink in group.backlinks:
+                paragraph = backlink.paragraph
                 out.append(
-                    f"- “{self._in_language(source, self.sentence(backlink))}” "
-                    f"{self._passage(page, source, backlink.paragraph, backlink.sentence)}{line_end}"
+                    f"- “{opening}{_sentence(backlink)}{closing}” "
+                    f'<a class="passage" href="{href}#p-{paragraph}{_directive(backlink.sentence)}">'
+                    f"¶ {paragraph}</a>{line_end}"
                 )
             out.append("\n")
         return Markup("".join(out))
 
     def sentence(self, backlink: Backlink) -> Markup:
-        before = backlink.sentence[: backlink.at]
-        shown = backlink.sentence[backlink.at : backlink.at + len(backlink.shown)]
-        after = backlink.sentence[backlink.at + len(backlink.shown) :]
-        return Markup(escape_once(before) + "**" + escape_markdown(shown) + "**" + escape_once(after))
+        return Markup(_sentence(backlink))
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -380,6 +388,17 @@ class Renderer:
                     f"template failed: {exc} (while writing {spec.path})",
                 )
             ]
+
+
+def _sentence(backlink: Backlink) -> str:
+    """A mention's sentence as Markdown, the mention in bold."""
+    sentence, at, end = backlink.sentence, backlink.at, backlink.at + len(backlink.shown)
+    return escape_once(sentence[:at]) + "**" + escape_markdown(sentence[at:end]) + "**" + escape_once(sentence[end:])
+
+
+def _directive(passage: str) -> str:
+    """:func:`text_directive`, escaped for an ``href`` attribute."""
+    return html.escape(text_directive(passage))
 
 
 def _template_path(filename: str | None, name: str | None) -> str:
