@@ -244,11 +244,11 @@ def _candidate_records(corpus: Corpus, names_in: Mapping[str, list[tuple[str, in
     stems = {word[:4] for word in known if len(word) >= 4 and " " not in word and word[:1].isupper()}
     counts: Counter[str] = Counter()
     first_seen: dict[str, tuple[str, int]] = {}
-    for record_id, text in sorted(corpus.texts.items()):
+    for record_id in sorted(corpus.texts):  # the texts themselves only when their names are not given
         record = corpus.records[record_id]
         if not isinstance(record.front, Source):
             continue
-        names = names_in[record_id] if names_in is not None else capitalised_names(text)
+        names = names_in[record_id] if names_in is not None else capitalised_names(corpus.texts[record_id])
         for found, line in names:
             words = found.split()
             while (

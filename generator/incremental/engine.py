@@ -336,8 +336,10 @@ class Engine:
             self._explicit[rid] = frozenset(s.target for _b, s, _o in text.mentions() if s.explicit)
             self._links[rid] = text_links(rid, text)
             if isinstance(record.front, Source):
-                self._capitalised[rid] = capitalised_names(text)
-                self._capitalised_changed.add(rid)
+                names = capitalised_names(text)
+                if self._capitalised.get(rid) != names:
+                    self._capitalised[rid] = names
+                    self._capitalised_changed.add(rid)
             touched.add(rid)
             self._place_quotes(record, text)
         for rid in changed:
