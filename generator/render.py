@@ -393,7 +393,8 @@ class Renderer:
 def _sentence(backlink: Backlink) -> str:
     """A mention's sentence as Markdown, the mention in bold."""
     sentence, at, end = backlink.sentence, backlink.at, backlink.at + len(backlink.shown)
-    return escape_once(sentence[:at]) + "**" + escape_markdown(sentence[at:end]) + "**" + escape_once(sentence[end:])
+    shown = escape_markdown(sentence[at:end])
+    return f"{escape_once(sentence[:at])}**{shown}**{escape_once(sentence[end:])}"
 
 
 def _directive(passage: str) -> str:

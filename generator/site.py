@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import corpus as corpus_mod
 from generator import collector, feeds, linking, opendata, translations
+from generator import corpus as corpus_mod
 from generator.corpus import Corpus
 from generator.corpus_warnings import corpus_warnings
 from generator.pages import plan
