@@ -77,7 +77,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.search_engine = "lunr"  # what `search` resolved to; the search partial reads it
         self.builds = 0  # builds of this serve so far
         self.dirty = False  # this build is MkDocs's dirty rebuild (only changed pages)
-        self.search_entries: dict[str, list[dict[str, Any]]] = {}  # lunr entries by page, while serving
+        self.search_entries: dict[str, str] = {}  # each page's lunr entries as JSON text, while serving
         self._writer: int | None = None  # the process writing data/ after a save
         self.events: _Touched | None = None  # the paths saves touched, when saves come as events
 
@@ -116,7 +116,9 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         return tuple(found)
 
     def _paths(self, config: MkDocsConfig) -> tuple[Path, Path, Path]:
-        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        # Absolute: MkDocs gives the path as typed for the first build (`mkdocs serve` in the
+        # project folder: relative) and an absolute one for the rebuilds; the engine must stay.
+        root = Path(os.path.abspath(config.config_file_path)).parent if config.config_file_path else Path.cwd()
         return root, root / self.config.content, root / self.config.templates
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -248,32 +250,33 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
 
     def _merge_search_index(self, lunr: Any, site: Path, config: MkDocsConfig) -> None:
         """Material's index of a dirty rebuild holds only the pages it rebuilt: keep every
-        page's entries across rebuilds, drop the pages that went away, and write the whole
-        index again, pages in the order a full build lists them."""
+        page's entries across rebuilds (as the JSON text they are written as), drop the pages
+        that went away, and write the whole index again, pages in the order a full build
+        lists them: the same bytes as Material's own ``json.dumps`` of them all, without
+        serializing again the pages that were not rebuilt."""
         index = getattr(lunr, "search_index", None)
         entries = getattr(index, "entries", None)
-        if not isinstance(entries, list):
+        settings = getattr(index, "config", None)
+        if not isinstance(entries, list) or not isinstance(settings, dict):
             return
-        rebuilt: dict[str, list[dict[str, Any]]] = {}
+        rebuilt: dict[str, list[str]] = {}
         for entry in entries:
-            rebuilt.setdefault(str(entry.get("location", "")).split("#", 1)[0], []).append(entry)
+            page = str(entry.get("location", "")).split("#", 1)[0]
+            rebuilt.setdefault(page, []).append(json.dumps(entry, separators=(",", ":"), default=str))
         if not self.dirty:
             self.search_entries = {}
-        self.search_entries.update(rebuilt)
+        self.search_entries.update((page, ",".join(texts)) for page, texts in rebuilt.items())
         order = [_served_url(path) for path in ["index.md", *sorted(self.pages)] if path in self.pages]
         wanted = dict.fromkeys(order)
         for page in list(self.search_entries):
             if page not in wanted and page not in rebuilt:
                 del self.search_entries[page]
-        ordered = [e for page in wanted for e in self.search_entries.get(page, ())]
-        ordered += [e for page, es in self.search_entries.items() if page not in wanted for e in es]
-        path = site / "search" / "search_index.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        data["docs"] = ordered
-        _write_if_changed(path, json.dumps(data, separators=(",", ":"), default=str))
+        ordered = [self.search_entries[page] for page in wanted if self.search_entries.get(page)]
+        ordered += [text for page, text in self.search_entries.items() if page not in wanted and text]
+        shown = {key: settings[key] for key in ("lang", "separator", "pipeline", "fields") if key in settings}
+        text = '{"config":' + json.dumps(shown, separators=(",", ":"), default=str)
+        text += ',"docs":[' + ",".join(ordered) + "]}"
+        _write_at_once(site / "search" / "search_index.json", text)
 
     def _write_data_later(self, site: Path) -> None:
         """The open data (the corpus JSON is 15 MB at 1,000 sources) is written after the
@@ -340,6 +343,11 @@ def _write_if_changed(path: Path, text: str) -> None:
             return
     except OSError:
         pass
+    _write_at_once(path, text)
+
+
+def _write_at_once(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(text, encoding="utf-8")

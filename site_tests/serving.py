@@ -52,7 +52,8 @@ def serve(
     copy = tmp_path / "content"
     if copy.resolve() != content.resolve():
         shutil.copytree(content, copy)
-    config = write_config(tmp_path, copy, templates)
+    # The content folder as the project's mkdocs.yml names it: relative to the configuration.
+    config = write_config(tmp_path, Path(os.path.relpath(copy, tmp_path)), templates)
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
     # Run from the project's folder with a relative configuration path, as `mkdocs serve` typed

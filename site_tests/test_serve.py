@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from site_tests.conftest import FIXTURES, ROOT
+from site_tests.conftest import FIXTURES, ROOT, mkdocs_build
 from site_tests.serving import fetch, serve, wait_for
 
 pytestmark = pytest.mark.slow
@@ -139,6 +139,15 @@ def test_the_search_index_and_open_data_follow_edits(tmp_path: Path) -> None:
             )
 
         assert wait_for(indexed, timeout=60)
+        # the whole index equals a fresh build's of the edited corpus (entries as written)
+        served = json.loads(fetch(index_url)[1])
+        built = tmp_path / "built"
+        assert mkdocs_build(tmp_path / "mkdocs.yml", built).returncode == 0
+        fresh = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+        assert served["config"] == fresh["config"]
+        assert sorted(json.dumps(d, sort_keys=True) for d in served["docs"]) == sorted(
+            json.dumps(d, sort_keys=True) for d in fresh["docs"]
+        )
         # the open data follows too (written after the page, off the save's path)
         assert wait_for(lambda: shows(base + "/data/corpus.json", "He spoke about Iran and Zanzibar."), timeout=60)
         assert wait_for(lambda: shows(base + "/data/countries/iran.json", "Iran and Zanzibar"), timeout=60)
