@@ -322,12 +322,15 @@ class Renderer:
         line_end = "\n  { .unindexed }\n" if unindexed else "\n"
         for group in mention_groups:
             source = group.source
-            titled = self._in_language(source, self._link_in(folder, source, None, ""))
+            # not through the memo of links: a list's links are to the texts mentioning one
+            # record, from that record's folder, so they seldom recur (at 10,000 sources the
+            # memo grew by 300,000 links it never gave back, about 100 MB in each process)
+            titled = self._in_language(source, self._make_link(folder, source, None, ""))
             out.append(f"### {titled}{' { .unindexed }' if unindexed else ''}")
             if group.translation_of:
                 name = escape_markdown(self.corpus.records[source].language.name)
                 original = self._in_language(
-                    group.translation_of, self._link_in(folder, group.translation_of, None, "")
+                    group.translation_of, self._make_link(folder, group.translation_of, None, "")
                 )
                 out.append(f"\nTranslation in {name} of {original}\n")
             out.append("\n\n")
