@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +67,12 @@ class CorpusConfig(base.Config):  # type: ignore[no-untyped-call]
 class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
-        self.pages: dict[str, str] = {}
+        self.pages: Mapping[str, str] = {}
         self.files: dict[str, str] = {}  # feeds and open data (data/…), published beside the pages
         self.problems: list[Problem] = []
         self.page_dir: Path | None = None
-        self.written: dict[str, str] = {}
+        self.written: set[str] = set()  # the generated files backed by a file in page_dir
+        self.fresh: set[str] = set()  # those to write again: their bytes changed since written
         self.engine: Engine | None = None
         self.bytecode = MemoryBytecodeCache()
         self.search_engine = "lunr"  # what `search` resolved to; the search partial reads it
@@ -150,16 +151,21 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             f"{len(update.changed)} changed, {len(update.removed)} gone"
         )
         self._report(update.problems)
-        self.pages = dict(update.pages)
+        self.pages = update.pages  # read only where written: most pages are as they were
         self.files = dict(update.files)
-        if not self.dirty:  # a whole build: the open data is part of it
+        self.fresh |= update.changed
+        if not self.dirty:  # a whole build: the open data is part of it, every file is written
             self.files.update(self.engine.data_files())
+            self.fresh |= self.written
         else:
             # A dirty rebuild keeps the open data's files as they are: the pages link them, and a
             # forked writer brings them up to date after the rebuild (_write_data_later).
-            self.files.update({p: text for p, text in self.written.items() if p.startswith("data/")})
+            for path in self.written:
+                if path.startswith("data/"):
+                    self.files[path] = ""  # as written last: not written again (see _write), not read
         if not update.pages:
             self.pages = {"index.md": "# The corpus has errors\n"}
+            self.fresh.add("index.md")
 
     def _report(self, problems: tuple[Problem, ...]) -> None:
         self.problems = [p for p in problems if p.severity.value == "error"]
@@ -178,33 +184,36 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             if path not in LISTED and not urls.is_index(path):
                 inclusion = InclusionLevel.NOT_IN_NAV
             if self.page_dir is None:
-                files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+                files.append(File.generated(config, path, content=self.pages[path], inclusion=inclusion))
             else:
-                source = self._write(path, markdown)
+                source = self._write(path, self.pages)
                 files.append(File.generated(config, path, abs_src_path=str(source), inclusion=inclusion))
-        for path, text in self.files.items():
+        for path in self.files:
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
             if self.page_dir is None:
-                files.append(File.generated(config, path, content=text))
+                files.append(File.generated(config, path, content=self.files[path]))
             else:  # backed by a file, so a dirty rebuild copies it only when it changed
-                files.append(File.generated(config, path, abs_src_path=str(self._write(path, text))))
+                files.append(File.generated(config, path, abs_src_path=str(self._write(path, self.files))))
         if self.page_dir is not None:
-            for gone in set(self.written) - set(self.pages) - set(self.files):
+            for gone in self.written - self.pages.keys() - self.files.keys():
                 (self.page_dir / gone).unlink(missing_ok=True)
-                del self.written[gone]
+                self.written.discard(gone)
                 if self.dirty:  # a dirty rebuild does not clean the site: remove what went away
                     _remove_output(Path(config.site_dir), gone)
+            self.fresh = set()
         return files
 
-    def _write(self, path: str, markdown: str) -> Path:
+    def _write(self, path: str, texts: Mapping[str, str]) -> Path:
+        """The file backing a generated page or file, written again when it changed (or was
+        never written): the others are not read, so most pages stay as bytes in the engine."""
         assert self.page_dir is not None
         target = self.page_dir / path
-        if self.written.get(path) != markdown:
+        if path in self.fresh or path not in self.written:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(markdown, encoding="utf-8")
-            self.written[path] = markdown
+            target.write_text(texts[path], encoding="utf-8")
+            self.written.add(path)
         return target
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -366,7 +375,7 @@ def _remove_output(site: Path, path: str) -> None:
         (site / path).unlink(missing_ok=True)
 
 
-def _write_data(engine: Engine, site: Path, written: dict[str, str], page_dir: Path | None) -> None:
+def _write_data(engine: Engine, site: Path, written: set[str], page_dir: Path | None) -> None:
     data = engine.data_files()
     for path, text in data.items():
         _write_if_changed(site / path, text)

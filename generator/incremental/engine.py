@@ -24,7 +24,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -62,9 +64,10 @@ class Stats:
 
 @dataclass
 class Output:
-    """What one output group made (path -> bytes as text) and what it read."""
+    """What one output group made (path -> its bytes: UTF-8, half what Python's strings of
+    these pages take, most of which hold a character beyond Latin-1) and what it read."""
 
-    files: dict[str, str]
+    files: dict[str, bytes]
     deps: frozenset[Dep]
     problems: tuple[Problem, ...] = ()
     pages: dict[str, PageMade] = field(default_factory=dict)
@@ -72,10 +75,11 @@ class Output:
 
 @dataclass(frozen=True)
 class PageMade:
-    """One page of a group: the plan it was rendered from and what rendering it read."""
+    """One page of a group: a digest of the plan it was rendered from (plans are large, and
+    only compared), its Markdown and what rendering it read."""
 
-    spec: pages.PageSpec
-    markdown: str
+    plan: bytes
+    markdown: bytes  # UTF-8
     deps: frozenset[Dep]
 
 
@@ -85,7 +89,7 @@ class Update:
 
     ok: bool
     problems: tuple[Problem, ...]
-    pages: Mapping[str, str]  # every page of the last good state: path -> Markdown
+    pages: Mapping[str, str]  # every page of the last good state: path -> Markdown (read on access)
     files: Mapping[str, str]  # feeds (data/ is made on request)
     changed: frozenset[str]  # paths whose bytes changed since the last good update
     removed: frozenset[str]  # paths that went away since then
@@ -131,8 +135,10 @@ class Engine:
         self._group_key: object = None
         self._group_list: dict[str, Callable[[Corpus, Output | None], Output]] = {}
         self._derived: dict[str, dict[Any, Any]] = {"met": {}, "partners": {}, "site": {}}
-        self.pages: dict[str, str] = {}
-        self.files: dict[str, str] = {}
+        self._page_bytes: dict[str, bytes] = {}  # every page of the last good state, UTF-8
+        self._feed_bytes: dict[str, bytes] = {}  # every feed
+        self.pages: Mapping[str, str] = Decoded(self._page_bytes)
+        self.files: Mapping[str, str] = Decoded(self._feed_bytes)
         self._data: tuple[Corpus, dict[str, str]] | None = None
         self.problems: tuple[Problem, ...] = ()
 
@@ -200,7 +206,7 @@ class Engine:
             stats.seconds = time.perf_counter() - started
             return Update(False, self.problems, self.pages, self.files, frozenset(), frozenset(), stats)
         self._pending |= self._derive(corpus)
-        before_pages, before_files = self.pages, self.files
+        before_pages, before_files = self._page_bytes, self._feed_bytes
         found = self._make_outputs(corpus, stats)
         problems = sorted_problems([*problems, *found])
         self.problems = tuple(problems)
@@ -209,12 +215,12 @@ class Engine:
             return Update(False, self.problems, self.pages, self.files, frozenset(), frozenset(), stats)
         changed = frozenset(
             p
-            for store, before in ((self.pages, before_pages), (self.files, before_files))
+            for store, before in ((self._page_bytes, before_pages), (self._feed_bytes, before_files))
             for p, text in store.items()
             if before.get(p) != text
         )
         removed = frozenset(
-            (before_pages.keys() - self.pages.keys()) | (before_files.keys() - self.files.keys())
+            (before_pages.keys() - self._page_bytes.keys()) | (before_files.keys() - self._feed_bytes.keys())
         )
         stats.seconds = time.perf_counter() - started
         return Update(True, self.problems, self.pages, self.files, changed, removed, stats)
@@ -440,8 +446,8 @@ class Engine:
             deps = set(plan_deps)
             for spec in specs:
                 old = previous.pages.get(spec.path) if previous is not None else None
-                if old is not None and old.spec == spec and old.deps.isdisjoint(self._pending):
-                    collected.add(spec, old.markdown, ())
+                plan = _digest(spec)
+                if old is not None and old.plan == plan and old.deps.isdisjoint(self._pending):
                     made[spec.path] = old
                     deps |= old.deps
                     continue
@@ -451,8 +457,9 @@ class Engine:
                 collected.add(spec, markdown, found)
                 deps |= page_deps
                 if markdown is not None and not found:
-                    made[spec.path] = PageMade(spec, markdown, frozenset(page_deps))
-            return Output(collected.pages, frozenset(deps), tuple(collected.problems), made)
+                    made[spec.path] = PageMade(plan, markdown.encode("utf-8"), frozenset(page_deps))
+            files = {spec.path: made[spec.path].markdown for spec in specs if spec.path in made}
+            return Output(files, frozenset(deps), tuple(collected.problems), made)
 
         return make
 
@@ -466,7 +473,7 @@ class Engine:
             fallback = self._noting_derived(deps)["site"]["fallback"]
             feed = wanted(watched)
             xml = feeds.write_feed(watched, self.site.name, self.site.url, fallback, feed)
-            return Output({feed[0]: xml}, frozenset(deps))
+            return Output({feed[0]: xml.encode("utf-8")}, frozenset(deps))
 
         return make
 
@@ -504,13 +511,14 @@ class Engine:
         problems = list(dict.fromkeys(problems))
         if has_errors(problems):
             return problems
-        made_pages: dict[str, str] = {}
-        made_files: dict[str, str] = {}
+        made_pages: dict[str, bytes] = {}
+        made_files: dict[str, bytes] = {}
         for name in groups:
             target = made_files if name.startswith("feed:") else made_pages
             target.update(self._outputs[name].files)
-        self.pages = dict(sorted(made_pages.items()))
-        self.files = dict(sorted(made_files.items()))
+        self._page_bytes = dict(sorted(made_pages.items()))
+        self._feed_bytes = dict(sorted(made_files.items()))
+        self.pages, self.files = Decoded(self._page_bytes), Decoded(self._feed_bytes)
         return problems
 
     def _forget(self, name: str) -> None:
@@ -533,6 +541,34 @@ class Engine:
         if self._data is None or self._data[0] is not corpus:
             self._data = (corpus, opendata.data_files(corpus))
         return self._data[1]
+
+
+class Decoded(Mapping[str, str]):
+    """A read-only view of path -> UTF-8 bytes as path -> text, decoded when read."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, bytes]) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> str:
+        return self._data[key].decode("utf-8")
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def _digest(spec: pages.PageSpec) -> bytes:
+    """A digest of a page's plan: equal plans give equal digests (pickling the same values gives
+    the same bytes within a process); unequal ones differ but for a 128-bit collision. A set
+    pickled in another order only costs a render."""
+    return hashlib.blake2b(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
 def _meetings(corpus: Corpus, _deps: set[Dep]) -> dict[tuple[str, str], tuple[str, ...]]:
