@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -545,6 +546,9 @@ def sentence_bounds(plain: str) -> list[tuple[int, int]]:
     return bounds
 
 
+_START = operator.itemgetter(0)
+
+
 def sentence_at(
     plain: str, offset: int, limit: int = 400, bounds: list[tuple[int, int]] | None = None
 ) -> tuple[str, int]:
@@ -552,16 +556,18 @@ def sentence_at(
     offset's position in it. Long sentences are cut around the offset with ellipses.
     ``bounds`` (from :func:`sentence_bounds`) saves splitting the same text again."""
     bounds = bounds if bounds is not None else sentence_bounds(plain)
-    index = bisect.bisect_right([b[0] for b in bounds], offset) - 1
+    # by the starts, without a list of them made for every mention of the block
+    index = bisect.bisect_right(bounds, offset, key=_START) - 1
     start, end = bounds[max(index, 0)]
     end = max(end, min(offset + 1, len(plain)))
     sentence = plain[start:end]
     local = offset - start
-    lead = " ".join(sentence[:local].split())
-    if sentence[:local][-1:].isspace() and lead:
+    before, after = sentence[:local], sentence[local:]
+    lead = " ".join(before.split())
+    if before[-1:].isspace() and lead:
         lead += " "
-    tail = " ".join(sentence[local:].split())
-    if sentence[local:][:1].isspace() and tail:
+    tail = " ".join(after.split())
+    if after[:1].isspace() and tail:
         tail = " " + tail
     if len(lead) > limit // 2:
         cut = lead[-(limit // 2) :]
