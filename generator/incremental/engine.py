@@ -24,9 +24,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -75,10 +73,11 @@ class Output:
 
 @dataclass(frozen=True)
 class PageMade:
-    """One page of a group: a digest of the plan it was rendered from (plans are large, and
-    only compared), its Markdown and what rendering it read."""
+    """One page of a group: the plan it was rendered from, its Markdown and what rendering it
+    read. (A digest of the plan would take less memory, but pickling the plans of a record's
+    hundreds of mention pages costs more than the save's other work at 10,000 sources.)"""
 
-    plan: bytes
+    spec: pages.PageSpec
     markdown: bytes  # UTF-8
     deps: frozenset[Dep]
 
@@ -137,6 +136,9 @@ class Engine:
         self._derived: dict[str, dict[Any, Any]] = {"met": {}, "partners": {}, "site": {}}
         self._page_bytes: dict[str, bytes] = {}  # every page of the last good state, UTF-8
         self._feed_bytes: dict[str, bytes] = {}  # every feed
+        self._served_whole = False  # the served pages are those of every output (no update failed since)
+        self._changed: frozenset[str] = frozenset()  # what the last good update changed, removed
+        self._removed: frozenset[str] = frozenset()
         self.pages: Mapping[str, str] = Decoded(self._page_bytes)
         self.files: Mapping[str, str] = Decoded(self._feed_bytes)
         self._data: tuple[Corpus, dict[str, str]] | None = None
@@ -206,24 +208,14 @@ class Engine:
             stats.seconds = time.perf_counter() - started
             return Update(False, self.problems, self.pages, self.files, frozenset(), frozenset(), stats)
         self._pending |= self._derive(corpus)
-        before_pages, before_files = self._page_bytes, self._feed_bytes
         found = self._make_outputs(corpus, stats)
         problems = sorted_problems([*problems, *found])
         self.problems = tuple(problems)
         if has_errors(problems):
             stats.seconds = time.perf_counter() - started
             return Update(False, self.problems, self.pages, self.files, frozenset(), frozenset(), stats)
-        changed = frozenset(
-            p
-            for store, before in ((self._page_bytes, before_pages), (self._feed_bytes, before_files))
-            for p, text in store.items()
-            if before.get(p) != text
-        )
-        removed = frozenset(
-            (before_pages.keys() - self._page_bytes.keys()) | (before_files.keys() - self._feed_bytes.keys())
-        )
         stats.seconds = time.perf_counter() - started
-        return Update(True, self.problems, self.pages, self.files, changed, removed, stats)
+        return Update(True, self.problems, self.pages, self.files, self._changed, self._removed, stats)
 
     def _read(self, stats: Stats, touched: Iterable[Path] | None) -> tuple[set[str], list[Problem]]:
         look = None if touched is None or self._files is None else self._to_look_at(self._files, touched)
@@ -446,8 +438,7 @@ class Engine:
             deps = set(plan_deps)
             for spec in specs:
                 old = previous.pages.get(spec.path) if previous is not None else None
-                plan = _digest(spec)
-                if old is not None and old.plan == plan and old.deps.isdisjoint(self._pending):
+                if old is not None and old.spec == spec and old.deps.isdisjoint(self._pending):
                     made[spec.path] = old
                     deps |= old.deps
                     continue
@@ -457,7 +448,7 @@ class Engine:
                 collected.add(spec, markdown, found)
                 deps |= page_deps
                 if markdown is not None and not found:
-                    made[spec.path] = PageMade(plan, markdown.encode("utf-8"), frozenset(page_deps))
+                    made[spec.path] = PageMade(spec, markdown.encode("utf-8"), frozenset(page_deps))
             files = {spec.path: made[spec.path].markdown for spec in specs if spec.path in made}
             return Output(files, frozenset(deps), tuple(collected.problems), made)
 
@@ -484,6 +475,7 @@ class Engine:
             self._renderer = Renderer(self.templates / "pages", corpus, None, self.site.url)
             self._outputs.clear()
             self._index.clear()
+            self._served_whole = False
         group_key = (tuple((rid, r.kind) for rid, r in corpus.records.items()), self._templates_key)
         if self._group_key != group_key:  # the groups follow the records and their kinds
             self._group_key = group_key
@@ -491,7 +483,9 @@ class Engine:
         groups = self._group_list
         affected = {g for dep in self._pending for g in self._index.get(dep, ())}
         affected.update(g for g in groups if g not in self._outputs)
+        remade: list[tuple[str, Output | None]] = []  # each group made or gone, with its last output
         for gone in set(self._outputs) - set(groups):
+            remade.append((gone, self._outputs.get(gone)))
             self._forget(gone)
         problems: list[Problem] = []
         for name, make in groups.items():
@@ -500,7 +494,9 @@ class Engine:
                 problems.extend(self._outputs[name].problems)
                 continue
             stats.outputs_made += 1
-            output = make(corpus, self._outputs.get(name))
+            previous = self._outputs.get(name)
+            output = make(corpus, previous)
+            remade.append((name, previous))
             self._forget(name)
             self._outputs[name] = output
             for dep in output.deps:
@@ -510,16 +506,59 @@ class Engine:
         # A broken template fails every page it writes: report it once, as the core does.
         problems = list(dict.fromkeys(problems))
         if has_errors(problems):
+            self._served_whole = False  # put the served pages together again from every output
             return problems
+        if self._served_whole:
+            self._apply(remade)
+        else:
+            self._put_together(groups)
+        return problems
+
+    def _apply(self, remade: list[tuple[str, Output | None]]) -> None:
+        """The served pages and feeds with the outputs just made (and gone) put in their place."""
+        pages, feeds = dict(self._page_bytes), dict(self._feed_bytes)
+        changed: set[str] = set()
+        removed: set[str] = set()
+        for name, previous in remade:  # first what went away (a path may pass to another group)
+            target = feeds if name.startswith("feed:") else pages
+            now = self._outputs[name].files if name in self._outputs else {}
+            for path in previous.files.keys() - now.keys() if previous is not None else ():
+                del target[path]
+                removed.add(path)
+        for name, _previous in remade:
+            target = feeds if name.startswith("feed:") else pages
+            for path, data in (self._outputs[name].files if name in self._outputs else {}).items():
+                if target.get(path) != data:
+                    changed.add(path)
+                    target[path] = data
+        added = changed - self._page_bytes.keys() - self._feed_bytes.keys()
+        if added or removed:
+            pages, feeds = dict(sorted(pages.items())), dict(sorted(feeds.items()))
+        self._page_bytes, self._feed_bytes = pages, feeds
+        self.pages, self.files = Decoded(pages), Decoded(feeds)
+        self._changed, self._removed = frozenset(changed), frozenset(removed - changed)
+
+    def _put_together(self, groups: Mapping[str, object]) -> None:
+        """The served pages and feeds from every output (after a failed update)."""
         made_pages: dict[str, bytes] = {}
         made_files: dict[str, bytes] = {}
         for name in groups:
             target = made_files if name.startswith("feed:") else made_pages
             target.update(self._outputs[name].files)
+        before_pages, before_files = self._page_bytes, self._feed_bytes
         self._page_bytes = dict(sorted(made_pages.items()))
         self._feed_bytes = dict(sorted(made_files.items()))
         self.pages, self.files = Decoded(self._page_bytes), Decoded(self._feed_bytes)
-        return problems
+        self._changed = frozenset(
+            p
+            for store, before in ((self._page_bytes, before_pages), (self._feed_bytes, before_files))
+            for p, data in store.items()
+            if before.get(p) != data
+        )
+        self._removed = frozenset(
+            (before_pages.keys() - self._page_bytes.keys()) | (before_files.keys() - self._feed_bytes.keys())
+        )
+        self._served_whole = True
 
     def _forget(self, name: str) -> None:
         old = self._outputs.pop(name, None)
@@ -562,13 +601,6 @@ class Decoded(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._data)
-
-
-def _digest(spec: pages.PageSpec) -> bytes:
-    """A digest of a page's plan: equal plans give equal digests (pickling the same values gives
-    the same bytes within a process); unequal ones differ but for a 128-bit collision. A set
-    pickled in another order only costs a render."""
-    return hashlib.blake2b(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
 def _meetings(corpus: Corpus, _deps: set[Dep]) -> dict[tuple[str, str], tuple[str, ...]]:
