@@ -125,6 +125,7 @@ class Engine:
         self._derived_from: tuple[Any, Any] = (None, None)
         self._contributions: dict[str, Contribution] = {}
         self._ref_problems: dict[str, list[Problem]] = {}
+        self._refs: dict[str, frozenset[str]] = {}  # the ids each record's fields name
         self._kinds: object = None
         self._outputs: dict[str, Output] = {}
         self._index: dict[Dep, set[str]] = {}
@@ -362,15 +363,24 @@ class Engine:
     def _reference_problems(self, changed: set[str]) -> list[Problem]:
         records = self._records
         kinds = ({rid: r.kind for rid, r in records.items()}, self._broken)
+        redo = {rid for rid in changed if rid in records}
         if kinds != self._kinds:
-            # A record came, went, changed kind or broke: any reference to it may change.
-            redo: Iterable[str] = records
-            self._ref_problems = {}
+            # A record came, went, changed kind or broke: the references to it may change, and
+            # so may the closest ids that problems suggest.
+            old_kinds, old_broken = self._kinds if isinstance(self._kinds, tuple) else ({}, frozenset())
+            moved = {rid for rid in kinds[0].keys() | old_kinds.keys() if kinds[0].get(rid) != old_kinds.get(rid)}
+            moved |= self._broken ^ old_broken
+            redo |= {rid for rid, problems in self._ref_problems.items() if problems and rid in records}
+            redo |= {rid for rid, ids in self._refs.items() if not ids.isdisjoint(moved) and rid in records}
             self._kinds = kinds
-        else:
-            redo = [rid for rid in changed if rid in records]
+        for rid in list(self._ref_problems):
+            if rid not in records:
+                del self._ref_problems[rid]
+                self._refs.pop(rid, None)
         for rid in redo:
-            self._ref_problems[rid] = linking.record_problems(records[rid], records, self._broken)
+            record = records[rid]
+            self._refs[rid] = frozenset(_referenced(record))
+            self._ref_problems[rid] = linking.record_problems(record, records, self._broken)
         problems = [p for rid in records for p in self._ref_problems[rid]]
         problems.extend(linking.cycle_problems(records))
         return problems
@@ -601,6 +611,15 @@ class Decoded(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+def _referenced(record: Record) -> Iterator[str]:
+    """The ids a record's fields name (what :func:`linking.record_problems` looks up)."""
+    for ref in linking.refs_of(record):
+        yield ref.value
+    front = record.front
+    if isinstance(front, Source):
+        yield from (v for v in (front.publisher, front.author) if v)
 
 
 def _meetings(corpus: Corpus, _deps: set[Dep]) -> dict[tuple[str, str], tuple[str, ...]]:
