@@ -119,7 +119,8 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
     def _paths(self, config: MkDocsConfig) -> tuple[Path, Path, Path]:
         # Absolute: MkDocs gives the path as typed for the first build (`mkdocs serve` in the
         # project folder: relative) and an absolute one for the rebuilds; the engine must stay.
-        root = Path(os.path.abspath(config.config_file_path)).parent if config.config_file_path else Path.cwd()
+        path = config.config_file_path
+        root = Path(os.path.abspath(path)).parent if path else Path.cwd()
         return root, root / self.config.content, root / self.config.templates
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -176,7 +177,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
                 (log.warning if self.config.warnings_fail else log.info)(problem.format())
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for path, markdown in self.pages.items():
+        for path in self.pages:
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)

@@ -180,7 +180,6 @@ class Engine:
         self._pending |= changes
         for name in [n for n, (_value, deps) in self._whole.items() if not deps.isdisjoint(changes)]:
             del self._whole[name]
-        corpus = self.graph.corpus
         if not has_errors(linked):  # as the core does: warnings of a corpus whose links hold
             for i, warnings_of in enumerate(CHECKS):
                 linked.extend(self._of_whole(f"warnings:{i}", functools.partial(self._warnings, warnings_of)))
@@ -196,7 +195,8 @@ class Engine:
         known = self._whole.get(name)
         if known is None:
             deps: set[Dep] = set()
-            known = self._whole[name] = (compute(noting_corpus(self.graph.corpus, deps), deps), frozenset(deps))
+            value = compute(noting_corpus(self.graph.corpus, deps), deps)
+            known = self._whole[name] = (value, frozenset(deps))
         return known[0]
 
     def _update(self, touched: Iterable[Path] | None) -> Update:
@@ -368,7 +368,7 @@ class Engine:
             # A record came, went, changed kind or broke: the references to it may change, and
             # so may the closest ids that problems suggest.
             old_kinds, old_broken = self._kinds if isinstance(self._kinds, tuple) else ({}, frozenset())
-            moved = {rid for rid in kinds[0].keys() | old_kinds.keys() if kinds[0].get(rid) != old_kinds.get(rid)}
+            moved = {r for r in kinds[0].keys() | old_kinds.keys() if kinds[0].get(r) != old_kinds.get(r)}
             moved |= self._broken ^ old_broken
             redo |= {rid for rid, problems in self._ref_problems.items() if problems and rid in records}
             redo |= {rid for rid, ids in self._refs.items() if not ids.isdisjoint(moved) and rid in records}

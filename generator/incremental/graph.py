@@ -82,7 +82,9 @@ class Graph:
             was, now = old_records.get(rid), records.get(rid)
             # Where only the record's text changed (or only its links), and its items under a key
             # are the same as before, that key's value cannot have changed: leave it.
-            same_place = was is not None and now is not None and (was is now or _beyond_body(was) == _beyond_body(now))
+            same_place = was is not None and now is not None and (
+                was is now or _beyond_body(was) == _beyond_body(now)
+            )
             before = _per_key(old) if old is not None else {}
             after = _per_key(new) if new is not None else {}
             for name in before.keys() | after.keys():
