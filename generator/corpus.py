@@ -311,6 +311,16 @@ def quotes_in_order(
     return tuple(ref for rid in with_quotes for ref in contributions[rid].quotes)
 
 
+def items_by_key(c: Contribution) -> dict[str, dict[str, tuple[Any, ...]]]:
+    """A contribution's items by field, then by key, each key's items in the record's order."""
+    found: dict[str, dict[str, list[Any]]] = {}
+    for name, pairs in c.items.items():
+        per_key = found.setdefault(name, {})
+        for key, item in pairs:
+            per_key.setdefault(key, []).append(item)
+    return {name: {key: tuple(its) for key, its in keys.items()} for name, keys in found.items()}
+
+
 def assemble(
     records: Mapping[str, Record],
     texts: Mapping[str, Text],
@@ -322,13 +332,10 @@ def assemble(
     partners: dict[str, dict[str, int]] = defaultdict(dict)
     for rid in records:
         c = contributions[rid]
-        for name, pairs in c.items.items():
-            per_key: dict[str, list[Any]] = {}
-            for key, item in pairs:
-                per_key.setdefault(key, []).append(item)
+        for name, per_key in items_by_key(c).items():
             table = gathered[name]
             for key, its in per_key.items():
-                table.setdefault(key, []).append((rid, tuple(its)))
+                table.setdefault(key, []).append((rid, its))
         for (a, b), n in c.pairs:
             partners[a][b] = partners[a].get(b, 0) + n
             partners[b][a] = partners[b].get(a, 0) + n

@@ -85,8 +85,8 @@ class Graph:
             same_place = was is not None and now is not None and (
                 was is now or _beyond_body(was) == _beyond_body(now)
             )
-            before = _per_key(old) if old is not None else {}
-            after = _per_key(new) if new is not None else {}
+            before = core.items_by_key(old) if old is not None else {}
+            after = core.items_by_key(new) if new is not None else {}
             for name in before.keys() | after.keys():
                 table = self.tables[name]
                 mine_before, mine_after = before.get(name, {}), after.get(name, {})
@@ -114,8 +114,9 @@ class Graph:
                         if not mine:
                             del self.partners[x]
                     related.update((a, b))
-                if c.quotes:
-                    quotes_changed = True
+            old_quotes, new_quotes = old.quotes if old else (), new.quotes if new else ()
+            if old_quotes != new_quotes or (not same_place and (old_quotes or new_quotes)):
+                quotes_changed = True  # or their order: they are sorted by their sources
             if new is None:
                 self.contributions.pop(rid, None)
                 self.keys.pop(rid, None)
@@ -127,8 +128,6 @@ class Graph:
             related.add(rid)
             if was is None or now is None or was.name != now.name:
                 related.update(self.partners.get(rid, ()))
-            if old is not None and old.quotes:
-                quotes_changed = True
 
         for name, keys in touched.items():
             table = self.tables[name]
@@ -174,12 +173,3 @@ def _beyond_body(record: Record) -> tuple[object, ...]:
     place the problems found in it)."""
     return (record.kind, record.path, record.front, record.body_line, record.lines)
 
-
-def _per_key(c: Contribution) -> dict[str, dict[str, tuple[Any, ...]]]:
-    """A contribution's items by field, then by key, each key's items in the record's order."""
-    found: dict[str, dict[str, list[Any]]] = {}
-    for name, pairs in c.items.items():
-        per_key = found.setdefault(name, {})
-        for key, item in pairs:
-            per_key.setdefault(key, []).append(item)
-    return {name: {key: tuple(its) for key, its in keys.items()} for name, keys in found.items()}
