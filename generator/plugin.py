@@ -145,9 +145,9 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             self.engine = Engine(content, templates, root, site)
         # Saves that came as events name what they touched; the first rebuild still looks at
         # every file (a save made before the watches began gave no event).
-        touched = self.events.take() if self.events is not None and self.builds >= 2 else None
-        if self.events is not None and touched is None:
-            self.events.take()
+        touched = self.events.take() if self.events is not None else None
+        if self.builds < 2:
+            touched = None
         update = self.engine.update(touched)
         stats = update.stats
         log.info(
