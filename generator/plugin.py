@@ -41,7 +41,7 @@ from watchdog import events as watchdog_events
 from watchdog.observers import Observer
 from watchdog.utils.dirsnapshot import DirectorySnapshot
 
-from generator import urls
+from generator import collector, urls
 from generator.incremental import Engine
 from generator.incremental.bytecode import MemoryBytecodeCache
 from generator.problems import Problem
@@ -78,6 +78,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.bytecode = MemoryBytecodeCache()
         self.search_engine = "lunr"  # what `search` resolved to; the search partial reads it
         self.builds = 0  # builds of this serve so far
+        self.frozen_after_build = False  # the serve's build function freezes the heap once it returns
         self.dirty = False  # this build is MkDocs's dirty rebuild (only changed pages)
         self.search_entries: dict[str, str] = {}  # each page's lunr entries as JSON text, while serving
         self._writer: int | None = None  # the process writing data/ after saves pause
@@ -259,7 +260,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             self._merge_search_index(lunr, site, config)
         if self.dirty and self.engine is not None and not self.problems:
             self._write_data_later(site)
-        if self.builds == 0:
+        if self.builds == 0 and not self.frozen_after_build:
             _freeze_heap()
         self.builds += 1
 
@@ -483,8 +484,17 @@ def _dirty_build(plugin: CorpusPlugin, real: Callable[..., None]) -> Callable[..
         key = plugin.theme_key(config)
         plugin.dirty = dirty or (plugin.builds > 0 and state.get("theme") == key)
         state["theme"] = key
+        plugin.frozen_after_build = True
         with _quiet_dirty_warning():
             real(config, serve_url=serve_url, dirty=plugin.dirty)
+        # MkDocs's pages of this build are garbage now (in cycles with their files): freed
+        # before what is left is frozen, and their memory given back to the system.
+        if plugin.builds == 1 and not state.get("frozen"):
+            state["frozen"] = True
+            _freeze_heap()
+        else:
+            gc.collect()
+        collector.give_back()
 
     build._corpus_wrapped = True  # type: ignore[attr-defined]
     return build

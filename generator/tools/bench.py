@@ -316,9 +316,17 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
     if serve:
         from generator.tools import serve_bench
 
+        memory: dict[str, tuple[float, float]] = {}
         figures = serve_bench.measure(
-            folder, content, _config(folder, content, pages), _config(folder, None, pages), pages
+            folder,
+            content,
+            _config(folder, content, pages),
+            _config(folder, None, pages),
+            pages,
+            memory=memory,
         )
+        for name, (now, peak) in memory.items():
+            row[f"serve_{name}_rss_mb"], row[f"serve_{name}_peak_mb"] = now, peak
         for name, spread in figures.items():
             row[f"serve_{name}_s"], row[f"serve_{name}_low_s"], row[f"serve_{name}_high_s"] = (
                 spread.median, spread.low, spread.high
@@ -330,6 +338,15 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
             + f"; MkDocs's floor (its own rebuild of the same pages after the same edit) {figures['floor']}",
             flush=True,
         )
+        if memory:
+            print(
+                "  serving process's memory after the edits (resident now / peak): "
+                + "; ".join(
+                    f"{'ours' if name == 'ours' else 'the floor'} {now:.0f} / {peak:.0f} MB"
+                    for name, (now, peak) in memory.items()
+                ),
+                flush=True,
+            )
     if skip_mkdocs:
         return row
     site = folder / "site"
@@ -572,7 +589,7 @@ def table(rows: list[dict[str, float]]) -> str:
         "| sources | pages | generate | peak memory | full build | baseline: same pages, plain "
         "| build ÷ baseline | same pages, project config (÷ baseline) "
         "| HTML per page (mean / max) | search: KB per query (names / 'the' / bound) "
-        "| serve: edit shown, median (MkDocs's floor) |"
+        "| serve: edit shown, median, and peak memory (MkDocs's floor) |"
     )
     lines = [head, "|" + "---:|" * 11]
     for r in rows:
@@ -589,6 +606,10 @@ def table(rows: list[dict[str, float]]) -> str:
         html = f"{r['html_mean_kb']:.0f} / {r['html_max_kb']:.0f} KB" if "html_mean_kb" in r else "–"
         search = search_cell(r)
         serve = f"{r['serve_edit_s']:.2f} s ({r['serve_floor_s']:.2f} s)" if "serve_edit_s" in r else "–"
+        if "serve_ours_peak_mb" in r:
+            serve += f", peak {r['serve_ours_peak_mb']:,.0f} MB"
+            if "serve_floor_peak_mb" in r:
+                serve += f" ({r['serve_floor_peak_mb']:,.0f} MB)"
         generate = f"{r['generate_s']:.2f} s"
         if "generate_cpu_s" in r:
             generate += f" (CPU {r['generate_cpu_s']:.1f} s)"

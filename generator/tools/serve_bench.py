@@ -14,6 +14,10 @@ Three figures, each for three edits (median, min and max):
   written into its docs folder at once.
 
 ``our part`` is what the corpus plugin logs for each rebuild (the engine's update).
+
+**memory**: the serving process's resident memory after the last save and its peak
+(``VmRSS`` and ``VmHWM`` of ``/proc/PID/status``, Linux only), for ours and for the floor's
+plain ``mkdocs serve --dirty`` of the same pages.
 """
 
 from __future__ import annotations
@@ -82,6 +86,17 @@ class _Server:
         )
         _wait(lambda: bool(_fetch(self.base + "/")), limit=3600)
 
+    def memory_mb(self) -> tuple[float, float] | None:
+        """Resident memory now and at its peak, in MB (``None`` where ``/proc`` is missing)."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="utf-8")
+        except OSError:
+            return None
+        kb = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.M))
+        if "VmRSS" not in kb or "VmHWM" not in kb:
+            return None
+        return int(kb["VmRSS"]) / 1024, int(kb["VmHWM"]) / 1024
+
     def close(self) -> None:
         self.process.send_signal(signal.SIGINT)
         try:
@@ -129,7 +144,13 @@ def our_parts(log: Path) -> list[float]:
 
 
 def measure(
-    root: Path, content: Path, config: Path, floor_config: Path, docs: Path, edits: int = 3
+    root: Path,
+    content: Path,
+    config: Path,
+    floor_config: Path,
+    docs: Path,
+    edits: int = 3,
+    memory: dict[str, tuple[float, float]] | None = None,
 ) -> dict[str, Spread]:
     """The figures above for the corpus in ``content`` (under ``root``); ``config`` serves it
     with the corpus plugin, ``floor_config`` serves the generated pages in ``docs``."""
@@ -169,6 +190,7 @@ def measure(
                 )
             )
             time.sleep(1)
+        _note_memory(memory, "ours", server)
     finally:
         point.source.write_text(original, encoding="utf-8")
         point.other.write_text(broken_original, encoding="utf-8")
@@ -192,6 +214,7 @@ def measure(
                 _wait(lambda w=word: all(w in _fetch(f"{floor.base}/{p}") for p in point.pages))  # type: ignore[misc]
             )
             time.sleep(1)
+        _note_memory(memory, "floor", floor)
     finally:
         point.source.write_text(original, encoding="utf-8")
         floor.close()
@@ -199,6 +222,12 @@ def measure(
     if ours:
         result["ours"] = Spread.of(ours)
     return result
+
+
+def _note_memory(memory: dict[str, tuple[float, float]] | None, name: str, server: _Server) -> None:
+    found = server.memory_mb() if memory is not None else None
+    if memory is not None and found is not None:
+        memory[name] = found
 
 
 def copy_corpus(content: Path, work: Path) -> Path:
