@@ -147,6 +147,30 @@ def test_edits_made_while_the_corpus_has_errors_are_all_seen_once_it_is_fixed(pr
     assert fixed.stats.files_read == 1
 
 
+def test_a_file_broken_then_mended_makes_nothing_again(project: Path) -> None:
+    """Changes count from the last outputs made, net: the record a broken file took away and
+    its mending brought back, as it was, leaves every output as it was (at 10,000 sources the
+    mending save had remade 39 outputs, 2.3 s, for pages that did not change)."""
+    engine = engine_for(project)
+    good = engine.update()
+    path = project / "content/events/afghanistan-neighbours.md"
+    original = path.read_text(encoding="utf-8")
+    path.write_text("---\nname: [unclosed\n---\n", encoding="utf-8")
+    assert not engine.update([path]).ok
+    path.write_text(original, encoding="utf-8")
+    mended = engine.update([path])
+    assert mended.ok and mended.stats.files_read == 1
+    assert mended.stats.outputs_made == 0
+    assert mended.changed == frozenset() and dict(mended.pages) == dict(good.pages)
+    # and a change that is not undone still counts: the same break, then another edit
+    path.write_text("---\nname: [unclosed\n---\n", encoding="utf-8")
+    assert not engine.update([path]).ok
+    path.write_text(original.replace("Second meeting", "2nd meeting", 1), encoding="utf-8")
+    edited = engine.update([path])
+    assert edited.ok and edited.stats.outputs_made > 0
+    assert_same_as_fresh(engine, project)
+
+
 def test_an_unchanged_corpus_is_not_read_or_made_again(project: Path) -> None:
     engine = engine_for(project)
     first = engine.update()

@@ -492,6 +492,9 @@ class Engine:
             self._group_key = group_key
             self._group_list = self._groups(corpus)
         groups = self._group_list
+        # What changed and changed back since the outputs were last made (a file broken, then
+        # mended) is left out: the outputs that read it are as they were.
+        self._pending = self.graph.net(self._pending)
         affected = {g for dep in self._pending for g in self._index.get(dep, ())}
         affected.update(g for g in groups if g not in self._outputs)
         remade: list[tuple[str, Output | None]] = []  # each group made or gone, with its last output
@@ -514,6 +517,7 @@ class Engine:
                 self._index.setdefault(dep, set()).add(name)
             problems.extend(output.problems)
         self._pending.clear()
+        self.graph.settle()
         # A broken template fails every page it writes: report it once, as the core does.
         problems = list(dict.fromkeys(problems))
         if has_errors(problems):

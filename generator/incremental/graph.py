@@ -6,6 +6,11 @@ removes the changed records' old contributions, adds their new ones and puts tog
 again only the keys they touched: the corpus is never rebuilt whole. What changed comes out
 as the set of ``(field, key)`` whose value is no longer equal, which is what the outputs
 depend on (see :mod:`generator.incremental.reads`).
+
+Changes are also kept **net** between two makings of the outputs: each changed input's value
+at the last making is remembered (:attr:`Graph.was`), so that a file broken by one save and
+mended by the next changes nothing the outputs read (:meth:`Graph.net`), whatever the saves
+in between changed and changed back.
 """
 
 from __future__ import annotations
@@ -36,6 +41,39 @@ class Graph:
         self.partners: dict[str, dict[str, int]] = {}
         self.quotes: tuple[core.QuoteRef, ...] = ()
         self.corpus = core.assemble({}, {}, {})
+        self.was: dict[Dep, Any] = {}  # each input changed since the outputs were last made: its value then
+
+    def net(self, changes: Iterable[Dep]) -> set[Dep]:
+        """Of these changes since the outputs were last made, those whose value is not what it
+        was then (the others changed and changed back)."""
+        was = self.was
+        return {dep for dep in changes if dep not in was or was[dep] != self._value(dep)}
+
+    def settle(self) -> None:
+        """The outputs were made from the corpus as it is: changes count from now."""
+        self.was = {}
+
+    def _value(self, dep: Dep) -> Any:
+        """What an output reading ``dep`` sees (a mapping's keys as a set: its order is never
+        shown, the outputs sort what they list)."""
+        name, key = dep
+        if name == "quotes":
+            return self.quotes
+        if name in ("records", "bodies"):
+            if key == KEYS:
+                return frozenset(self.records)
+            record = self.records.get(key)
+            if record is None:
+                return None
+            return record.body if name == "bodies" else _beyond_body(record)
+        store: Mapping[str, Any] = self.texts if name == "texts" else self.values[name]
+        return frozenset(store) if key == KEYS else store.get(key)
+
+    def _note(self, deps: set[Dep], dep: Dep) -> None:
+        """``dep`` changes now: its value is remembered if it had not changed since the last making."""
+        if dep not in self.was:
+            self.was[dep] = self._value(dep)
+        deps.add(dep)
 
     def update(
         self,
@@ -50,27 +88,29 @@ class Graph:
         changed = set(changed)
         deps: set[Dep] = set()
         old_records = self.records
+        for rid in changed:  # what the outputs saw of these records, before they change
+            was, now = old_records.get(rid), records.get(rid)
+            if was is now:
+                continue  # its text or its quotes' places changed, not the record
+            if was is None or now is None or _beyond_body(was) != _beyond_body(now):
+                self._note(deps, ("records", rid))
+            if was is None or now is None or was.body != now.body:
+                self._note(deps, ("bodies", rid))
+            if now is not None:
+                self.keys[rid] = core.sort_key(now)
         if set(records) != set(old_records):
+            self._note(deps, ("records", KEYS))
             self.records = dict(sorted(records.items()))
-            deps.add(("records", KEYS))
         else:
             self.records = dict(old_records)
             for rid in changed:
                 if rid in records:
                     self.records[rid] = records[rid]
-        for rid in changed:
-            was, now = old_records.get(rid), records.get(rid)
-            if was is now:
-                continue  # its text or its quotes' places changed, not the record
-            if was is None or now is None or _beyond_body(was) != _beyond_body(now):
-                deps.add(("records", rid))
-            if was is None or now is None or was.body != now.body:
-                deps.add(("bodies", rid))
-            if now is not None:
-                self.keys[rid] = core.sort_key(now)
         if list(texts) != list(self.texts):
-            deps.add(("texts", KEYS))
-        deps.update(("texts", rid) for rid in changed if self.texts.get(rid) is not texts.get(rid))
+            self._note(deps, ("texts", KEYS))
+        for rid in changed:
+            if self.texts.get(rid) is not texts.get(rid):
+                self._note(deps, ("texts", rid))
         self.texts = dict(texts)
 
         touched: dict[str, set[str]] = {n: set() for n in core.FIELDS}
@@ -148,8 +188,8 @@ class Graph:
         if quotes_changed:
             quotes = core.quotes_in_order(self.contributions, self.keys)
             if quotes != self.quotes:
+                self._note(deps, ("quotes", WHOLE))
                 self.quotes = quotes
-                deps.add(("quotes", WHOLE))
         self.corpus = Corpus(records=self.records, texts=self.texts, quotes=self.quotes, **self.values)
         return deps
 
@@ -158,14 +198,16 @@ class Graph:
         old = values.get(key)
         if value is None:
             if key in values:
+                self._note(deps, (name, key))
+                self._note(deps, (name, KEYS))
                 del values[key]
-                deps.update(((name, key), (name, KEYS)))
         elif old is None:
+            self._note(deps, (name, key))
+            self._note(deps, (name, KEYS))
             values[key] = value
-            deps.update(((name, key), (name, KEYS)))
         elif old != value:
+            self._note(deps, (name, key))
             values[key] = value
-            deps.add((name, key))
 
 
 def _beyond_body(record: Record) -> tuple[object, ...]:
