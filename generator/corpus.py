@@ -7,7 +7,7 @@ never loop over the corpus themselves.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from itertools import combinations
 from typing import Any
@@ -91,6 +91,9 @@ class Corpus:
     # each mentioned record -> how many mentions it has (its backlinks): what lists of records
     # show, so that they do not read every backlink
     mention_counts: Mapping[str, int] = field(default_factory=dict)
+    # each mentioned record -> the ids of the records whose texts mention it: what its feed
+    # chooses from, unchanged when a sentence around a mention changes
+    mentioned_in: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def mappings(self) -> dict[str, Mapping[str, Any]]:
         """The corpus's mappings by field name: all of it but the list of all quotes."""
@@ -321,6 +324,11 @@ def items_by_key(c: Contribution) -> dict[str, dict[str, tuple[Any, ...]]]:
     return {name: {key: tuple(its) for key, its in keys.items()} for name, keys in found.items()}
 
 
+def mentioned_by(backlinks: Iterable[Backlink]) -> frozenset[str]:
+    """The ids of the records whose texts hold these mentions."""
+    return frozenset(b.source for b in backlinks)
+
+
 def assemble(
     records: Mapping[str, Record],
     texts: Mapping[str, Text],
@@ -357,9 +365,10 @@ def assemble(
     quotes_in = {rid: contributions[rid].quotes for rid in sorted(contributions, key=keys.__getitem__)
                  if contributions[rid].quotes}
     mention_counts = {key: len(value) for key, value in linked["backlinks"].items()}
+    mentioned_in = {key: mentioned_by(value) for key, value in linked["backlinks"].items()}
     return Corpus(
         records=records, texts=texts, quotes=quotes, marks=marks, related=related, quotes_in=quotes_in,
-        mention_counts=mention_counts,
+        mention_counts=mention_counts, mentioned_in=mentioned_in,
         **linked,
     )
 

@@ -77,7 +77,7 @@ def feed_items(corpus: Corpus, record: Record, limit: int | None = None) -> list
     it, for a topic) and the events it takes part in (or that are held there, for a place, or
     are about it, for a topic)."""
     rid = record.id
-    ids: set[str] = {b.source for b in corpus.backlinks.get(rid, ())}
+    ids: set[str] = set(corpus.mentioned_in.get(rid, ()))
     ids.update(p.event for p in corpus.participations.get(rid, ()))
     ids.update(corpus.events_at.get(rid, ()))
     ids.update(corpus.tagged.get(rid, ()))

@@ -67,6 +67,18 @@ class Output:
     deps: frozenset[Dep]
     problems: tuple[Problem, ...] = ()
     pages: dict[str, PageMade] = field(default_factory=dict)
+    chosen: FeedChosen | None = None  # a feed's: what it announces, and what choosing it read
+
+
+@dataclass(frozen=True)
+class FeedChosen:
+    """What a feed announces (its head and its entries' ids, newest first) and what choosing
+    them read: every dated record that names the feed's record, for their dates. An edit of
+    one of their texts leaves the choice as it was: only the entries are written again."""
+
+    head: tuple[str, str, str, str | None, str]
+    ids: tuple[str, ...]
+    deps: frozenset[Dep]
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,7 @@ class Engine:
         self._file_problems: list[Problem] = []
         self._known_paths: tuple[list[tuple[str, Path]], dict[str, str]] | None = None
         self._records: dict[str, Record] = {}
+        self._found: list[Problem] = []  # the problems of reading the record files, as collected
         self._broken: frozenset[str] = frozenset()
         self._matcher = Matcher.build({})
         self._names: dict[str, str] = {}
@@ -221,6 +234,10 @@ class Engine:
 
     def _read(self, stats: Stats, touched: Iterable[Path] | None) -> tuple[set[str], list[Problem]]:
         look = None if touched is None or self._files is None else self._to_look_at(self._files, touched)
+        if look is not None:
+            some = self._read_some(stats, look)
+            if some is not None:
+                return some
         if look is None:  # every record file is looked at
             self._files, self._file_problems = find_files(self.content, self.base)
         files = self._files
@@ -241,12 +258,57 @@ class Engine:
             reads.append((path, known[2]))
         self._reads = seen
         records, broken, found = collect(reads)
+        self._found = found
         problems.extend(found)
         old = self._records
         changed = {rid for rid in records.keys() | old.keys() if records.get(rid) is not old.get(rid)}
         self._records = records
         self._broken = frozenset(broken)
         return changed, problems
+
+    def _read_some(self, stats: Stats, look: set[str]) -> tuple[set[str], list[Problem]] | None:
+        """The files events named read again, when what each gives is a valid record with the
+        id it had (the usual save): the other records, and the problems of the other files,
+        are as they were. ``None`` otherwise (what is read is kept for the whole look)."""
+        reads = dict(self._reads)
+        fresh: dict[str, FileRead] = {}
+        usual = True
+        looked = times_read = 0
+        for shown in look:
+            known = reads.get(shown)
+            if known is None:
+                return None
+            looked += 1
+            key = _stat(known[1])
+            if known[0] == key and key[2] >= 0:
+                continue
+            old = known[2].record
+            if old is None:
+                return None  # a broken file: collect says what it is now
+            times_read += 1
+            again = read_record(old.kind, known[1], shown)
+            reads[shown] = (key, known[1], again)
+            if again.record is None or again.record.id != old.id:
+                usual = False
+                continue
+            if self._records.get(old.id) is not old:
+                usual = False  # an id used twice: who has it is collect's to say
+            fresh[shown] = again
+        self._reads = reads  # what was read is kept, for the whole look if it comes to one
+        stats.files_read += times_read  # (the whole look does not read these again)
+        if not usual:
+            return None
+        stats.files_looked_at += looked
+        records = dict(self._records)
+        changed: set[str] = set()
+        for read in fresh.values():
+            assert read.record is not None
+            records[read.record.id] = read.record
+            changed.add(read.record.id)
+        self._records = records
+        self._found = [p for p in self._found if p.path not in look]
+        self._found += [p for read in fresh.values() for p in read.problems]
+        return changed, [*self._file_problems, *self._found]
 
     def _to_look_at(self, files: list[tuple[str, Path]], touched: Iterable[Path]) -> set[str] | None:
         """The record files (as shown) these touched paths name, when they leave the list of
@@ -470,12 +532,18 @@ class Engine:
 
     def _feed_group(self, wanted: Callable[[Corpus], feeds.Wanted]) -> Callable[..., Output]:
         def make(corpus: Corpus, previous: Output | None) -> Output:
-            deps: set[Dep] = set()
+            chosen = previous.chosen if previous is not None else None
+            if chosen is None or not chosen.deps.isdisjoint(self._pending):
+                choice_deps: set[Dep] = set()
+                path, name, title, subtitle, page, items = wanted(noting_corpus(corpus, choice_deps))
+                head = (path, name, title, subtitle, page)
+                chosen = FeedChosen(head, tuple(r.id for r in items), frozenset(choice_deps))
+            deps: set[Dep] = set(chosen.deps)
             watched = noting_corpus(corpus, deps)
             fallback = self._noting_derived(deps)["site"]["fallback"]
-            feed = wanted(watched)
+            feed = (*chosen.head, [watched.records[rid] for rid in chosen.ids])
             xml = feeds.write_feed(watched, self.site.name, self.site.url, fallback, feed)
-            return Output({feed[0]: xml.encode("utf-8")}, frozenset(deps))
+            return Output({feed[0]: xml.encode("utf-8")}, frozenset(deps), chosen=chosen)
 
         return make
 

@@ -24,7 +24,7 @@ from generator.incremental.reads import KEYS, WHOLE, Dep
 from generator.mentions import Text
 from generator.records import Record
 
-_DERIVED = ("marks", "quotes_in", "related", "mention_counts")
+_DERIVED = ("marks", "quotes_in", "related", "mention_counts", "mentioned_in")
 
 
 class Graph:
@@ -177,6 +177,7 @@ class Graph:
                 self._put(name, key, value, deps)
                 if name == "backlinks":
                     self._put("mention_counts", key, len(value) if value else None, deps)
+                    self._put("mentioned_in", key, core.mentioned_by(value) if value else None, deps)
         for key in related:
             value = core.finish_related(key, self.partners.get(key, {}), self.records)
             self._put("related", key, value, deps)
