@@ -26,9 +26,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections import ChainMap
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -69,7 +70,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
         self.pages: Mapping[str, str] = {}
-        self.files: dict[str, str] = {}  # feeds and open data (data/…), published beside the pages
+        self.files: MutableMapping[str, str] = {}  # feeds and open data (data/…), published beside the pages
         self.problems: list[Problem] = []
         self.page_dir: Path | None = None
         self.written: set[str] = set()  # the generated files backed by a file in page_dir
@@ -159,7 +160,9 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         )
         self._report(update.problems)
         self.pages = update.pages  # read only where written: most pages are as they were
-        self.files = dict(update.files)
+        # The feeds are read only where written, as the pages; a ChainMap writes into its first
+        # mapping only, so the engine's read-only view below it is never written.
+        self.files = ChainMap({}, cast(MutableMapping[str, str], update.files))
         self.fresh |= update.changed
         if not self.dirty:  # a whole build: the open data is part of it, every file is written
             self.files.update(self.engine.data_files())
