@@ -137,7 +137,10 @@ class Engine:
         self._contributions: dict[str, Contribution] = {}
         self._ref_problems: dict[str, list[Problem]] = {}
         self._refs: dict[str, frozenset[str]] = {}  # the ids each record's fields name
-        self._kinds: object = None
+        self._kind_of: dict[str, str] = {}  # each valid record's kind, as references last saw them
+        self._kinds_broken: frozenset[str] = frozenset()  # the broken ids then
+        self._cycles: list[Problem] | None = None  # the cycle problems of the records' chains
+        self._kinds_seen = 0  # counts the changes of _kind_of: the output groups follow it
         self._outputs: dict[str, Output] = {}
         self._index: dict[Dep, set[str]] = {}
         self._pending: set[Dep] = set()  # changes not yet made into outputs (while broken)
@@ -425,19 +428,27 @@ class Engine:
 
     def _reference_problems(self, changed: set[str]) -> list[Problem]:
         records = self._records
-        kinds = ({rid: r.kind for rid, r in records.items()}, self._broken)
+        old_kinds = self._kind_of
+        now = {rid: records[rid].kind if rid in records else None for rid in changed}
+        moved = {rid for rid, kind in now.items() if kind != old_kinds.get(rid)}
+        moved |= self._broken ^ self._kinds_broken
         redo = {rid for rid in changed if rid in records}
-        if kinds != self._kinds:
+        if moved:
             # A record came, went, changed kind or broke: the references to it may change, and
             # so may the closest ids that problems suggest.
-            old_kinds, old_broken = self._kinds if isinstance(self._kinds, tuple) else ({}, frozenset())
-            moved = {r for r in kinds[0].keys() | old_kinds.keys() if kinds[0].get(r) != old_kinds.get(r)}
-            moved |= self._broken ^ old_broken
+            kinds = dict(old_kinds)
+            for rid in moved:
+                kind = records[rid].kind if rid in records else None
+                if kind is None:
+                    kinds.pop(rid, None)
+                else:
+                    kinds[rid] = kind
+            self._kind_of, self._kinds_broken = kinds, self._broken
+            self._kinds_seen += 1
             redo |= {rid for rid, problems in self._ref_problems.items() if problems and rid in records}
             redo |= {rid for rid, ids in self._refs.items() if not ids.isdisjoint(moved) and rid in records}
-            self._kinds = kinds
-        for rid in list(self._ref_problems):
-            if rid not in records:
+        for rid in changed:
+            if rid not in records and rid in self._ref_problems:
                 del self._ref_problems[rid]
                 self._refs.pop(rid, None)
         for rid in redo:
@@ -445,7 +456,11 @@ class Engine:
             self._refs[rid] = frozenset(_referenced(record))
             self._ref_problems[rid] = linking.record_problems(record, records, self._broken)
         problems = [p for rid in records for p in self._ref_problems[rid]]
-        problems.extend(linking.cycle_problems(records))
+        # Cycles run through events' part_of and organizations' parent alone.
+        kinds_changed = {old_kinds.get(r) for r in changed} | set(now.values())
+        if self._cycles is None or not _CHAINED.isdisjoint(kinds_changed):
+            self._cycles = linking.cycle_problems(records)
+        problems.extend(self._cycles)
         return problems
 
     # -- outputs -------------------------------------------------------------------------
@@ -555,7 +570,7 @@ class Engine:
             self._outputs.clear()
             self._index.clear()
             self._served_whole = False
-        group_key = (tuple((rid, r.kind) for rid, r in corpus.records.items()), self._templates_key)
+        group_key = (self._kinds_seen, self._templates_key)
         if self._group_key != group_key:  # the groups follow the records and their kinds
             self._group_key = group_key
             self._group_list = self._groups(corpus)
@@ -699,6 +714,9 @@ def pack(text: str) -> bytes:
 
 def unpack(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8")
+
+
+_CHAINED = frozenset({"events", "organizations"})  # the kinds whose chains can run in a cycle
 
 
 def _referenced(record: Record) -> Iterator[str]:
