@@ -179,6 +179,12 @@ def build_matcher(records: Mapping[str, Record]) -> Matcher:
     return Matcher.build({r.id: r.aliases for r in named}, fixed=[r.id for r in named if not r.inflects])
 
 
+def matcher_inputs(records: Mapping[str, Record]) -> tuple[object, ...]:
+    """What :func:`build_matcher` makes its matcher from: equal inputs, equal matchers."""
+    named = [r for r in records.values() if kinds.BY_NAME[r.kind].named_in_texts]
+    return tuple((r.id, r.aliases, r.inflects) for r in named)
+
+
 def ambiguity_warnings(records: Mapping[str, Record], matcher: Matcher) -> list[Problem]:
     problems = []
     for surface, ids in sorted(matcher.ambiguous().items()):

@@ -119,8 +119,9 @@ def record_pages(
     corpus: Corpus, record: Record, partners: tuple[tuple[str, int, str], ...] = ()
 ) -> list[PageSpec]:
     """A record's page, and the pages listing all its mentions and quotes where they are many."""
-    specs = [record_page(corpus, record, partners)]
-    specs.extend(mention_pages(corpus, record))
+    backlinks = _mentions_in_others(corpus, record)  # both lists read them: found once
+    specs = [record_page(corpus, record, partners, backlinks)]
+    specs.extend(mention_pages(corpus, record, backlinks))
     quoted = _quotes_of(corpus, record)
     stem = urls.stem(record.page)
     specs.extend(quote_pages(quoted, stem, QUOTES_SHOWN, f"Quotes of {record.name}", record))
@@ -434,9 +435,10 @@ def _mention_page_paths(record: Record, count: int) -> list[str]:
     return _list_pages(urls.stem(record.page), "mentions", count, BACKLINKS_SHOWN, MENTIONS_PER_PAGE)
 
 
-def mention_pages(corpus: Corpus, record: Record) -> list[PageSpec]:
-    """All mentions of a record too often mentioned to list them on its page, split into pages."""
-    backlinks = _mentions_in_others(corpus, record)
+def mention_pages(corpus: Corpus, record: Record, backlinks: list[Backlink] | None = None) -> list[PageSpec]:
+    """All mentions of a record too often mentioned to list them on its page, split into pages
+    (``backlinks``: its :func:`_mentions_in_others`, when the caller has them)."""
+    backlinks = _mentions_in_others(corpus, record) if backlinks is None else backlinks
     paths = _mention_page_paths(record, len(backlinks))
     specs = []
     for number, path in enumerate(paths, start=1):
@@ -473,8 +475,9 @@ def record_page(
     corpus: Corpus,
     record: Record,
     partners: tuple[tuple[str, int, str], ...] = (),
+    backlinks: list[Backlink] | None = None,
 ) -> PageSpec:
-    backlinks = _mentions_in_others(corpus, record)
+    backlinks = _mentions_in_others(corpus, record) if backlinks is None else backlinks
     participations = corpus.participations.get(record.id, ())
     events_at = corpus.events_at.get(record.id, ())
     all_tagged = corpus.tagged.get(record.id, ())

@@ -124,6 +124,7 @@ class Engine:
         self._found: list[Problem] = []  # the problems of reading the record files, as collected
         self._broken: frozenset[str] = frozenset()
         self._matcher = Matcher.build({})
+        self._matchers: dict[tuple[object, ...], Matcher] = {}  # see _matcher_for
         self._names: dict[str, str] = {}
         self._texts: dict[str, Text] = {}
         self._explicit: dict[str, frozenset[str]] = {}  # text -> ids it names explicitly
@@ -346,7 +347,7 @@ class Engine:
         relink = {rid for rid in changed if rid in records}
         matcher = self._matcher
         if any(_names_matter(rid, records, changed) for rid in changed):
-            matcher = linking.build_matcher(records)
+            matcher = self._matcher_for(records)
         if matcher.signature != self._matcher.signature:
             surfaces = {
                 s
@@ -419,6 +420,19 @@ class Engine:
             found = self._quotes.get(rid, ({}, []))[0]
             self._contributions[rid] = contribution(current, self._links.get(rid), found)
         return touched
+
+    def _matcher_for(self, records: Mapping[str, Record]) -> Matcher:
+        """The matcher of these records' names: the last two are kept by what they were made
+        from, so that a save that changed no name (an event's date), and the save that mends
+        a file a save broke, build none (0.3 s at 10,000 sources)."""
+        inputs = linking.matcher_inputs(records)
+        found = self._matchers.get(inputs)
+        if found is None:
+            found = linking.build_matcher(records)
+        self._matchers = {inputs: found, **{k: m for k, m in self._matchers.items() if k != inputs}}
+        if len(self._matchers) > 2:
+            del self._matchers[list(self._matchers)[-1]]
+        return found
 
     def _place_quotes(self, record: Record, text: Text) -> None:
         if isinstance(record.front, Source):

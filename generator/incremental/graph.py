@@ -177,7 +177,8 @@ class Graph:
                 self._put(name, key, value, deps)
                 if name == "backlinks":
                     self._put("mention_counts", key, len(value) if value else None, deps)
-                    self._put("mentioned_in", key, core.mentioned_by(value) if value else None, deps)
+                    # the texts that mention it are the contributors of its backlinks
+                    self._put("mentioned_in", key, frozenset(table[key]) if value else None, deps)
         for key in related:
             value = core.finish_related(key, self.partners.get(key, {}), self.records)
             self._put("related", key, value, deps)
