@@ -87,6 +87,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self._lock = threading.Lock()
         self._busy = False  # a rebuild is running: no writer is started
         self.events: _Touched | None = None  # the paths saves touched, when saves come as events
+        self.warned: set[Problem] = set()  # the warnings logged while serving, not logged again
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds of `mkdocs serve`.
@@ -178,12 +179,23 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             self.fresh.add("index.md")
 
     def _report(self, problems: tuple[Problem, ...]) -> None:
+        """Log the problems: every error each time, and, while serving, only the warnings a
+        save brought (a corpus of 10,000 sources has hundreds, which every save printed again
+        above the one line that mattered)."""
         self.problems = [p for p in problems if p.severity.value == "error"]
+        told = self.warned if self.serving else set()
+        again = 0
         for problem in problems:
             if problem.severity.value == "error":
                 log.error(problem.format())
+            elif problem in told:
+                again += 1
             else:
                 (log.warning if self.config.warnings_fail else log.info)(problem.format())
+        if again:
+            log.info(f"corpus: {again} warning(s) as before (python -m generator check lists them all)")
+        if self.serving:
+            self.warned = {p for p in problems if p.severity.value != "error"}
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path in self.pages:

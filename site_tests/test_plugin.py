@@ -91,3 +91,28 @@ def test_pagefind_without_materials_search_plugin_says_so(tmp_path: Path) -> Non
     assert (site / "index.html").is_file()
     assert not (site / "pagefind").exists()  # no indexing for a search box that is not there
     assert 'data-md-component="search"' not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_serve_logs_each_warning_once_and_every_error_each_time(caplog: pytest.LogCaptureFixture) -> None:
+    """While serving, a save's log shows the warnings it brought, not the hundreds a large
+    corpus has, each save again; errors are shown on every save until they are fixed."""
+    import logging
+
+    from generator.plugin import CorpusPlugin
+    from generator.problems import Problem as P
+    from generator.problems import Severity
+
+    plugin = CorpusPlugin()
+    plugin.load_config({})
+    plugin.serving = True
+    old = P("content/a.md", 1, 1, Severity.WARNING, "nothing mentions 'a'")
+    new = P("content/b.md", 1, 1, Severity.WARNING, "nothing mentions 'b'")
+    broken = P("content/c.md", 2, 1, Severity.ERROR, "invalid YAML")
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.corpus"):
+        plugin._report((old, broken))
+        caplog.clear()
+        plugin._report((old, new, broken))
+    shown = caplog.text
+    assert "content/b.md:1:1" in shown and "content/c.md:2:1" in shown
+    assert "content/a.md" not in shown and "1 warning(s) as before" in shown
+    assert plugin.problems == [broken]
