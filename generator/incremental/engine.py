@@ -134,6 +134,8 @@ class Engine:
         self._capitalised: dict[str, list[tuple[str, int]]] = {}
         self._capitalised_changed: set[str] = set()
         self._whole: dict[str, tuple[Any, frozenset[Dep]]] = {}  # see _of_whole
+        self._whole_made: dict[str, tuple[Any, frozenset[Dep]]] = {}  # _whole when outputs were last made
+        self._net: set[Dep] | None = None  # see _net_pending
         self._derived_from: tuple[Any, Any] = (None, None)
         self._contributions: dict[str, Contribution] = {}
         self._ref_problems: dict[str, list[Problem]] = {}
@@ -196,6 +198,7 @@ class Engine:
         changes.update(("capitalised", rid) for rid in self._capitalised_changed)
         self._capitalised_changed = set()
         self._pending |= changes
+        self._net = None
         for name in [n for n, (_value, deps) in self._whole.items() if not deps.isdisjoint(changes)]:
             del self._whole[name]
         if not has_errors(linked):  # as the core does: warnings of a corpus whose links hold
@@ -211,11 +214,21 @@ class Engine:
         """A value computed from the whole corpus (its warnings, the countries' meetings), kept
         until what computing it read changes."""
         known = self._whole.get(name)
+        if known is None:  # as it was when the outputs were last made, if what it read is as then
+            made = self._whole_made.get(name)
+            if made is not None and made[1].isdisjoint(self._net_pending()):
+                known = self._whole[name] = made
         if known is None:
             deps: set[Dep] = set()
             value = compute(noting_corpus(self.graph.corpus, deps), deps)
             known = self._whole[name] = (value, frozenset(deps))
         return known[0]
+
+    def _net_pending(self) -> set[Dep]:
+        """The changes since the outputs were last made, net (see :meth:`Graph.net`)."""
+        if self._net is None:
+            self._net = self.graph.net(self._pending)
+        return self._net
 
     def _update(self, touched: Iterable[Path] | None) -> Update:
         started = time.perf_counter()
@@ -227,6 +240,7 @@ class Engine:
             stats.seconds = time.perf_counter() - started
             return Update(False, self.problems, self.pages, self.files, frozenset(), frozenset(), stats)
         self._pending |= self._derive(corpus)
+        self._net = None
         found = self._make_outputs(corpus, stats)
         problems = sorted_problems([*problems, *found])
         self.problems = tuple(problems)
@@ -614,7 +628,9 @@ class Engine:
                 self._index.setdefault(dep, set()).add(name)
             problems.extend(output.problems)
         self._pending.clear()
+        self._net = None
         self.graph.settle()
+        self._whole_made = dict(self._whole)
         # A broken template fails every page it writes: report it once, as the core does.
         problems = list(dict.fromkeys(problems))
         if has_errors(problems):

@@ -90,18 +90,27 @@ def _noted(record: Record, deps: set[Dep]) -> Record:
 
 
 class NotingRecords(Noting[Record]):
-    """The records, each handed out as a :class:`NotedRecord`."""
+    """The records, each handed out as a :class:`NotedRecord` (made once per record: the
+    corpus warnings read each record five times over)."""
 
-    __slots__ = ()
+    __slots__ = ("_handed",)
+
+    def __init__(self, name: str, data: Mapping[Any, Record], deps: set[Dep]) -> None:
+        super().__init__(name, data, deps)
+        self._handed: dict[Any, Record] = {}
 
     def __getitem__(self, key: Any) -> Record:
         self._deps.add((self._name, key))
-        return _noted(self._data[key], self._deps)
+        handed = self._handed.get(key)
+        if handed is None:
+            handed = self._handed[key] = _noted(self._data[key], self._deps)
+        return handed
 
     def get(self, key: Any, default: Any = None) -> Any:
-        self._deps.add((self._name, key))
-        found = self._data.get(key)
-        return default if found is None else _noted(found, self._deps)
+        if key not in self._data:
+            self._deps.add((self._name, key))
+            return default
+        return self[key]
 
 
 class NotingSequence(Sequence[V]):
