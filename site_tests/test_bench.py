@@ -248,6 +248,35 @@ def test_the_table_puts_the_full_build_beside_the_same_pages_built_plain() -> No
     assert len(line.split("|")) == len(head.split("|"))
 
 
+def test_the_serve_cell_gives_the_edit_and_the_peak_memory_beside_mkdocss_floor() -> None:
+    row = {**ROW, "serve_edit_s": 4.09, "serve_floor_s": 6.65}
+    row |= {"serve_ours_peak_mb": 6339.0, "serve_floor_peak_mb": 3117.0}
+    head, _, line = bench.table([row]).splitlines()[:3]
+    assert "| serve: edit shown, median, and peak memory (MkDocs's floor) |" in head
+    assert line.endswith("| 4.09 s (6.65 s), peak 6,339 MB (3,117 MB) |")
+
+
+def test_a_servers_memory_is_read_from_proc() -> None:
+    from generator.tools.serve_bench import _Server
+
+    server = object.__new__(_Server)
+    server.process = subprocess.Popen([sys.executable, "-c", "x = bytearray(64 << 20); import time; time.sleep(30)"])
+    try:
+        import time
+
+        found = None
+        for _ in range(100):  # until the 64 MB are in place
+            found = server.memory_mb()
+            if found is not None and found[0] > 64:
+                break
+            time.sleep(0.05)
+        assert found is not None and 64 < found[0] <= found[1] < 1024, found
+    finally:
+        server.process.kill()
+        server.process.wait()
+    assert server.memory_mb() is None  # gone: no figure rather than a wrong one
+
+
 @pytest.mark.slow
 def test_the_benchmark_builds_the_baseline_and_each_variant(tmp_path: Path) -> None:
     result = subprocess.run(
