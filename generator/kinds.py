@@ -23,14 +23,15 @@ class Kind:
     feed: bool = False  # has an Atom feed of its own
     actor: bool = False  # can take part in events, be a member, say a quote
     named_in_texts: bool = True  # its names and aliases are auto-linked in texts
+    chain: str | None = None  # the field placing a record within another of its kind (no cycles)
 
 
 TABLE: tuple[Kind, ...] = (
     Kind("sources", "Source", "Sources", "Source", "NewsArticle", 1, dated=True, named_in_texts=False),
-    Kind("events", "Event", "Events", "Event", "Event", 0, dated=True),
+    Kind("events", "Event", "Events", "Event", "Event", 0, dated=True, chain="part_of"),
     Kind("countries", "Country", "Countries", "Country", "Country", 2, feed=True, actor=True),
     Kind("organizations", "Organization", "Organizations", "Organization", "Organization", 3, feed=True,
-         actor=True),
+         actor=True, chain="parent"),
     Kind("people", "Person", "People", "Person", "Person", 4, feed=True, actor=True),
     Kind("places", "Place", "Places", "Place", "Place", 5, feed=True),
     Kind("topics", "Topic", "Topics", "Topic", "DefinedTerm", 6, feed=True),
@@ -46,6 +47,7 @@ WITH_FEEDS: tuple[str, ...] = tuple(k.name for k in sorted(TABLE, key=lambda k: 
 ACTORS: tuple[str, ...] = tuple(k.name for k in sorted(TABLE, key=lambda k: k.site_order) if k.actor)
 SCHEMA_ORG: dict[str, str] = {kind.name: kind.schema_org for kind in TABLE}
 ENTITIES: tuple[str, ...] = tuple(k.name for k in TABLE if not k.dated)  # what texts are about
+CHAINS: tuple[tuple[str, str], ...] = tuple((k.name, k.chain) for k in TABLE if k.chain)  # (kind, field)
 
 # The kinds a field takes, where it is not any actor:
 OFFICE_OF: tuple[str, ...] = ("countries", "organizations")  # a person's role is an office of one

@@ -107,7 +107,7 @@ def check_references(records: Mapping[str, Record], broken: frozenset[str] = fro
 
 def cycle_problems(records: Mapping[str, Record]) -> list[Problem]:
     """Events held within themselves and organizations their own parent, through any chain."""
-    return [*_cycles(records, "events", "part_of"), *_cycles(records, "organizations", "parent")]
+    return [problem for kind, fld in kinds.CHAINS for problem in _cycles(records, kind, fld)]
 
 
 def record_problems(

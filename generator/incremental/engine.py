@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import collector, feeds, linking, opendata, pages, relations
+from generator import collector, feeds, kinds, linking, opendata, pages, relations
 from generator.corpus import Contribution, Corpus, TextLinks, contribution, text_links
 from generator.corpus_warnings import CHECKS, capitalised_names
 from generator.incremental.graph import Graph
@@ -464,14 +464,14 @@ class Engine:
         if moved:
             # A record came, went, changed kind or broke: the references to it may change, and
             # so may the closest ids that problems suggest.
-            kinds = dict(old_kinds)
+            known = dict(old_kinds)
             for rid in moved:
                 kind = records[rid].kind if rid in records else None
                 if kind is None:
-                    kinds.pop(rid, None)
+                    known.pop(rid, None)
                 else:
-                    kinds[rid] = kind
-            self._kind_of, self._kinds_broken = kinds, self._broken
+                    known[rid] = kind
+            self._kind_of, self._kinds_broken = known, self._broken
             self._kinds_seen += 1
             redo |= {rid for rid, problems in self._ref_problems.items() if problems and rid in records}
             redo |= {rid for rid, ids in self._refs.items() if not ids.isdisjoint(moved) and rid in records}
@@ -484,9 +484,9 @@ class Engine:
             self._refs[rid] = frozenset(_referenced(record))
             self._ref_problems[rid] = linking.record_problems(record, records, self._broken)
         problems = [p for rid in records for p in self._ref_problems[rid]]
-        # Cycles run through events' part_of and organizations' parent alone.
+        # Cycles run through the chains of kinds.CHAINS alone (an event's part_of...).
         kinds_changed = {old_kinds.get(r) for r in changed} | set(now.values())
-        if self._cycles is None or not _CHAINED.isdisjoint(kinds_changed):
+        if self._cycles is None or not {kind for kind, _field in kinds.CHAINS}.isdisjoint(kinds_changed):
             self._cycles = linking.cycle_problems(records)
         problems.extend(self._cycles)
         return problems
@@ -744,9 +744,6 @@ def pack(text: str) -> bytes:
 
 def unpack(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8")
-
-
-_CHAINED = frozenset({"events", "organizations"})  # the kinds whose chains can run in a cycle
 
 
 def _referenced(record: Record) -> Iterator[str]:
