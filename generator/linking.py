@@ -174,15 +174,22 @@ def _cycles(records: Mapping[str, Record], kind: str, fld: str) -> list[Problem]
     return problems
 
 
-def build_matcher(records: Mapping[str, Record]) -> Matcher:
-    named = [r for r in records.values() if kinds.BY_NAME[r.kind].named_in_texts]
-    return Matcher.build({r.id: r.aliases for r in named}, fixed=[r.id for r in named if not r.inflects])
+MatcherInputs = tuple[tuple[str, tuple[str, ...], bool], ...]  # (id, names, inflects) of each named record
 
 
-def matcher_inputs(records: Mapping[str, Record]) -> tuple[object, ...]:
+def matcher_inputs(records: Mapping[str, Record]) -> MatcherInputs:
     """What :func:`build_matcher` makes its matcher from: equal inputs, equal matchers."""
     named = [r for r in records.values() if kinds.BY_NAME[r.kind].named_in_texts]
     return tuple((r.id, r.aliases, r.inflects) for r in named)
+
+
+def build_matcher(records: Mapping[str, Record]) -> Matcher:
+    return matcher_of(matcher_inputs(records))
+
+
+def matcher_of(inputs: MatcherInputs) -> Matcher:
+    fixed = [rid for rid, _names, inflects in inputs if not inflects]
+    return Matcher.build({rid: names for rid, names, _inflects in inputs}, fixed=fixed)
 
 
 def ambiguity_warnings(records: Mapping[str, Record], matcher: Matcher) -> list[Problem]:

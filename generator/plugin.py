@@ -509,8 +509,7 @@ def _dirty_build(plugin: CorpusPlugin, real: Callable[..., None]) -> Callable[..
             real(config, serve_url=serve_url, dirty=plugin.dirty)
         # MkDocs's pages of this build are garbage now (in cycles with their files): freed
         # before what is left is frozen, and their memory given back to the system.
-        if plugin.builds == 1 and not state.get("frozen"):
-            state["frozen"] = True
+        if plugin.builds == 1:  # the first build of this serve has just returned
             _freeze_heap()
         else:
             gc.collect()

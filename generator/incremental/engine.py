@@ -124,7 +124,7 @@ class Engine:
         self._found: list[Problem] = []  # the problems of reading the record files, as collected
         self._broken: frozenset[str] = frozenset()
         self._matcher = Matcher.build({})
-        self._matchers: dict[tuple[object, ...], Matcher] = {}  # see _matcher_for
+        self._matchers: dict[linking.MatcherInputs, Matcher] = {}  # see _matcher_for
         self._names: dict[str, str] = {}
         self._texts: dict[str, Text] = {}
         self._explicit: dict[str, frozenset[str]] = {}  # text -> ids it names explicitly
@@ -135,7 +135,6 @@ class Engine:
         self._capitalised_changed: set[str] = set()
         self._whole: dict[str, tuple[Any, frozenset[Dep]]] = {}  # see _of_whole
         self._whole_made: dict[str, tuple[Any, frozenset[Dep]]] = {}  # _whole when outputs were last made
-        self._net: set[Dep] | None = None  # see _net_pending
         self._derived_from: tuple[Any, Any] = (None, None)
         self._contributions: dict[str, Contribution] = {}
         self._ref_problems: dict[str, list[Problem]] = {}
@@ -198,7 +197,6 @@ class Engine:
         changes.update(("capitalised", rid) for rid in self._capitalised_changed)
         self._capitalised_changed = set()
         self._pending |= changes
-        self._net = None
         for name in [n for n, (_value, deps) in self._whole.items() if not deps.isdisjoint(changes)]:
             del self._whole[name]
         if not has_errors(linked):  # as the core does: warnings of a corpus whose links hold
@@ -216,19 +214,13 @@ class Engine:
         known = self._whole.get(name)
         if known is None:  # as it was when the outputs were last made, if what it read is as then
             made = self._whole_made.get(name)
-            if made is not None and made[1].isdisjoint(self._net_pending()):
+            if made is not None and made[1].isdisjoint(self.graph.net(self._pending)):
                 known = self._whole[name] = made
         if known is None:
             deps: set[Dep] = set()
             value = compute(noting_corpus(self.graph.corpus, deps), deps)
             known = self._whole[name] = (value, frozenset(deps))
         return known[0]
-
-    def _net_pending(self) -> set[Dep]:
-        """The changes since the outputs were last made, net (see :meth:`Graph.net`)."""
-        if self._net is None:
-            self._net = self.graph.net(self._pending)
-        return self._net
 
     def _update(self, touched: Iterable[Path] | None) -> Update:
         started = time.perf_counter()
@@ -240,7 +232,6 @@ class Engine:
             stats.seconds = time.perf_counter() - started
             return Update(False, self.problems, self.pages, self.files, frozenset(), frozenset(), stats)
         self._pending |= self._derive(corpus)
-        self._net = None
         found = self._make_outputs(corpus, stats)
         problems = sorted_problems([*problems, *found])
         self.problems = tuple(problems)
@@ -440,12 +431,10 @@ class Engine:
         from, so that a save that changed no name (an event's date), and the save that mends
         a file a save broke, build none (0.3 s at 10,000 sources)."""
         inputs = linking.matcher_inputs(records)
-        found = self._matchers.get(inputs)
+        found = self._matchers.pop(inputs, None)
         if found is None:
-            found = linking.build_matcher(records)
-        self._matchers = {inputs: found, **{k: m for k, m in self._matchers.items() if k != inputs}}
-        if len(self._matchers) > 2:
-            del self._matchers[list(self._matchers)[-1]]
+            found = linking.matcher_of(inputs)
+        self._matchers = dict([(inputs, found), *list(self._matchers.items())[:1]])  # newest first
         return found
 
     def _place_quotes(self, record: Record, text: Text) -> None:
@@ -628,7 +617,6 @@ class Engine:
                 self._index.setdefault(dep, set()).add(name)
             problems.extend(output.problems)
         self._pending.clear()
-        self._net = None
         self.graph.settle()
         self._whole_made = dict(self._whole)
         # A broken template fails every page it writes: report it once, as the core does.
