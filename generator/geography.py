@@ -107,30 +107,62 @@ class Projection:
         x1, y1 = self(east, south)
         return x1 >= 0 and y1 >= 0 and x0 <= self.width and y0 <= self.height
 
-    def path(self, rings: Iterable[Ring]) -> str:
-        """Compact SVG path data: whole pixels, relative steps, rings out of view and
-        points within a pixel and a half of the last one left out."""
-        parts = []
-        k, scale, west, north = self.squeeze * self.scale, self.scale, self.west, self.north
-        for ring in rings:
-            if not self.sees(_bounds(ring)):
+    @property
+    def detail(self) -> float:
+        """The coarsest drawing of the outlines (:data:`DETAILS`) whose unit is at most
+        one pixel of this view."""
+        return next((d for d in reversed(DETAILS) if d >= self.scale), DETAILS[0])
+
+    def transform(self, detail: float) -> str:
+        """The SVG transform that puts a drawing made at ``detail`` into this view:
+        ``x = (lon - west) * squeeze * scale`` and ``y = (north - lat) * scale`` are affine
+        in the drawing's units, so every map shares the drawings and scales them."""
+        across = self.squeeze * self.scale
+        return (
+            f"matrix({_ratio(across / detail)} 0 0 {_ratio(self.scale / detail)} "
+            f"{number(-self.west * across)} {number(self.north * self.scale)})"
+        )
+
+    def outline(self, iso: str, detail: float) -> str:
+        """A country's path data at ``detail``, its rings out of this view left out."""
+        return "".join(path for bounds, path in drawing(iso, detail) if self.sees(bounds))
+
+
+DETAILS = (80.0, 40.0, 20.0, 10.0, 5.0, 2.5, 1.25)
+"""Units per degree of each drawing of the outlines, finest first. A map uses the coarsest
+whose unit is at most one of its pixels, so its paths carry about as many points as it
+can show; a view is at most about 40 pixels per degree (24 degrees wide, 12 high)."""
+
+
+@functools.cache
+def drawing(iso: str, detail: float) -> tuple[tuple[tuple[float, float, float, float], str], ...]:
+    """A country's outline drawn once at ``detail`` units per degree (x east, y south):
+    each ring's bounds and compact SVG path data (whole units, relative steps, points
+    within one and a half units of the last one left out). Static data: kept per process."""
+    drawn = []
+    for ring in outlines()[iso].rings:
+        xs = [round(lon * detail) for lon, _ in ring]
+        ys = [round(-lat * detail) for _, lat in ring]
+        steps: list[int] = []
+        px, py = xs[0], ys[0]
+        for x, y in zip(xs, ys, strict=True):
+            if abs(x - px) + abs(y - py) < 2:
                 continue
-            xs = [round((lon - west) * k) for lon, _ in ring]
-            ys = [round((north - lat) * scale) for _, lat in ring]
-            steps: list[int] = []
-            px, py = xs[0], ys[0]
-            for x, y in zip(xs, ys, strict=True):
-                if abs(x - px) + abs(y - py) < 2:
-                    continue
-                steps.append(x - px)
-                steps.append(y - py)
-                px, py = x, y
-            if len(steps) < 4:  # fewer than three points
-                continue
-            # `dx dy` pairs with the separators SVG needs: none before a minus sign
-            text = " ".join(map(str, steps)).replace(" -", "-")
-            parts.append(f"M{xs[0]} {ys[0]}l{text}z")
-        return "".join(parts)
+            steps.append(x - px)
+            steps.append(y - py)
+            px, py = x, y
+        if len(steps) < 4:  # fewer than three points
+            continue
+        # `dx dy` pairs with the separators SVG needs: none before a minus sign
+        text = " ".join(map(str, steps)).replace(" -", "-")
+        drawn.append((_bounds(ring), f"M{xs[0]} {ys[0]}l{text}z"))
+    return tuple(drawn)
+
+
+def _ratio(value: float) -> str:
+    """A scale factor as short, stable text, precise to a hundredth of a pixel across the world."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
 
 
 @functools.cache

@@ -14,7 +14,6 @@ where on the page the same facts stand as text, and links named for screen reade
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import math
 from collections.abc import Callable, Iterable
@@ -420,16 +419,25 @@ def world_map(spec: MapSpec, resolve: Resolve) -> str:
             points.extend([(west, south), (east, north)])
     project = Projection.fitting(points)
     highlighted = {iso.upper() for _, iso, _ in countries}
-    body = [f'<rect class="sea" width="{number(project.width)}" height="{number(project.height)}"/>']
+    detail = project.detail
+    body = [
+        f'<rect class="sea" width="{number(project.width)}" height="{number(project.height)}"/>',
+        f'<g class="world" transform="{project.transform(detail)}">',
+    ]
     for iso, outline in sorted(shapes.items()):
-        if iso not in highlighted and project.sees(outline.bounds):
-            body.append(f'<path class="land" d="{_outline_path(project, iso)}"/>')
+        if (
+            iso not in highlighted
+            and project.sees(outline.bounds)
+            and (shape := project.outline(iso, detail))
+        ):
+            body.append(f'<path class="land" d="{shape}"/>')
     peak = max((w for *_, w in countries), default=1)
     for rid, iso, weight in sorted(countries, key=lambda c: c[1]):
         level = 1 + min(3, int(3 * weight / peak)) if peak > 1 else 2
         node = resolve(rid)
-        shape = _outline_path(project, iso.upper())
+        shape = project.outline(iso.upper(), detail)
         body.append(_link(node, f'<path class="land shade-{level}" d="{shape}"/>'))
+    body.append("</g>")
     taken: list[tuple[float, float, float, float]] = []
     for rid, lat, lon in sorted(spec.places, key=lambda p: (-p[1], p[0])):
         x, y = project(lon, lat)
@@ -439,13 +447,6 @@ def world_map(spec: MapSpec, resolve: Resolve) -> str:
         x0, y0, anchor = _free_spot(x, y, 6.5 * len(label), taken, project.width)
         body.append(_link(node, dot + _text(x0, y0, label, anchor, "label halo")))
     return _figure("map", spec.ident, spec.title, spec.caption, project.width, project.height, "".join(body))
-
-
-@functools.lru_cache(maxsize=1024)
-def _outline_path(project: Projection, iso: str) -> str:
-    """A country's path in a view: many maps share a view (the same countries), and the
-    outlines are static package data, so each is drawn once per view and process."""
-    return project.path(outlines()[iso].rings)
 
 
 def _box(tx: float, ty: float, anchor: str, width: float) -> tuple[float, float, float, float]:

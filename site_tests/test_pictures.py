@@ -7,10 +7,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator import pictures, relations
 from generator.dates import PartialDate
-from generator.geography import Projection, outlines
+from generator.geography import DETAILS, Projection, drawing, outlines
 from generator.pictures import Graph, MapSpec, Network, Node, Timeline, TimelineEntry, draw
 from generator.render import url_between
 from generator.sanitize import sanitize
@@ -137,8 +139,46 @@ def test_projection_fits_its_points_and_path_data_is_compact() -> None:
     for lon, lat in [(61.0, 29.0), (75.0, 38.5)]:
         x, y = project(lon, lat)
         assert 0 < x < project.width and 0 < y < project.height
-    path = project.path(outlines()["AF"].rings)
-    assert re.fullmatch(r"(M\d+ \d+l[-\d ]+z)+", path), path[:80]
+    path = project.outline("AF", project.detail)
+    assert re.fullmatch(r"(M-?\d+ -?\d+l[-\d ]+z)+", path), path[:80]
+
+
+def _bounds_of(ring: tuple[tuple[float, float], ...]) -> tuple[float, float, float, float]:
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(-180, 180), st.floats(-80, 80)), min_size=1, max_size=4))
+@example([(61.0, 29.0), (75.0, 38.5)])  # Afghanistan: the finest drawing
+@example([(20.0, 40.0), (180.0, 75.0)])  # Russia's breadth
+@example([(-170.0, -55.0), (179.0, 80.0)])  # the world: the coarsest
+def test_the_shared_drawing_is_put_where_the_projection_puts_each_point(
+    points: list[tuple[float, float]],
+) -> None:
+    """Maps share each country's drawing and place it with a transform: for every ring in
+    view, the transform must land its first point within a pixel of the projection's."""
+    project = Projection.fitting(points)
+    detail = project.detail
+    assert detail >= project.scale or detail == DETAILS[0]
+    matrix = re.fullmatch(r"matrix\((.*)\)", project.transform(detail))
+    assert matrix is not None
+    a, _, _, d, e, f = (float(v) for v in matrix[1].split())
+    checked = 0
+    for iso, outline in outlines().items():
+        if not project.sees(outline.bounds):
+            continue
+        firsts = {_bounds_of(ring): ring[0] for ring in outlines()[iso].rings}
+        for bounds, path in drawing(iso, detail):
+            if not project.sees(bounds):
+                continue
+            start = re.match(r"M(-?\d+) (-?\d+)", path)
+            assert start is not None
+            lon, lat = firsts[bounds]
+            x, y = project(lon, lat)
+            assert abs(a * int(start[1]) + e - x) <= 1 and abs(d * int(start[2]) + f - y) <= 1, (iso, detail)
+            checked += 1
+    assert checked or not project.sees(outlines()["AF"].bounds)
 
 
 @pytest.mark.parametrize("picture", ["timeline", "graph", "network", "map"])

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from generator import mentions, quotes
-from generator.geography import Projection, outlines
 from generator.records import Record
 
 # -- quotes: folding white space and quotation marks ----------------------------------------
@@ -99,47 +98,6 @@ def test_plain_map_fast_path(raw: str) -> None:
     assert plain == mentions.plain_of(raw)
     assert len(index) == len(plain)
     assert all(0 <= i < len(raw) for i in index)
-
-
-# -- geography: outline paths ------------------------------------------------------------------
-
-
-def _reference_path(project: Projection, rings: tuple[tuple[tuple[float, float], ...], ...]) -> str:
-    parts = []
-    k, west, north = project.squeeze * project.scale, project.west, project.north
-    for ring in rings:
-        lons = [p[0] for p in ring]
-        lats = [p[1] for p in ring]
-        if not project.sees((min(lons), min(lats), max(lons), max(lats))):
-            continue
-        points: list[tuple[int, int]] = []
-        for lon, lat in ring:
-            here = (round((lon - west) * k), round((north - lat) * project.scale))
-            if points and abs(here[0] - points[-1][0]) + abs(here[1] - points[-1][1]) < 2:
-                continue
-            points.append(here)
-        if len(points) < 3:
-            continue
-        steps = "".join(
-            f"{'' if b[0] - a[0] < 0 else ' '}{b[0] - a[0]}{'' if b[1] - a[1] < 0 else ' '}{b[1] - a[1]}"
-            for a, b in zip(points, points[1:], strict=False)
-        )
-        parts.append(f"M{points[0][0]} {points[0][1]}l{steps.lstrip(' ')}z")
-    return "".join(parts)
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.floats(-180, 180), st.floats(-80, 80)),
-        min_size=1,
-        max_size=4,
-    )
-)
-def test_outline_paths_as_before(points: list[tuple[float, float]]) -> None:
-    project = Projection.fitting(points)
-    for outline in outlines().values():
-        assert project.path(outline.rings) == _reference_path(project, outline.rings)
 
 
 # -- records: the cached sort key orders as the PartialDate key did ----------------------------
