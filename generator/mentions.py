@@ -51,7 +51,9 @@ _INLINE_RE = re.compile(
     r"(?P<lit>\\\[\[)"
     r"|(?P<esc>\\[" + _PUNCT + r"])"
     r"|(?P<mention>\[\[(?P<mid>[^\[\]|\n]*)(?:\|(?P<mtext>[^\[\]\n]*))?\]\])"
-    r"|(?P<code>(?P<ticks>`+)(?P<ctext>.+?)(?P=ticks)(?!`))"
+    # a code span as Python-Markdown reads one: a whole run of backticks, closed by the first
+    # run of exactly as many (shorter fallbacks are left as text, which is escaped: safe)
+    r"|(?P<code>(?<!`)(?P<ticks>`++)(?P<ctext>.+?)(?<!`)(?P=ticks)(?!`))"
     r"|(?P<image>!\[(?P<alt>[^\[\]\n]*)\]\((?P<iurl>[^()\s]*)(?:\s+\"[^\"\n]*\")?\))"
     r"|(?P<link>\[(?P<ltext>[^\[\]]*)\]\(\s*<?(?P<url>[^()\s<>]*)>?(?:\s+\"[^\"\n]*\")?\s*\))"
     r"|(?P<auto><(?P<aurl>(?:https?|mailto):[^\s<>]+)>)",
@@ -176,6 +178,8 @@ def plain_of(raw: str) -> str:
 
 def parse(body: str, first_line: int = 1) -> Text:
     """Split a Markdown body into blocks and segments. Never fails."""
+    if "\r" in body:  # line ends as Markdown reads them (the reader gives "\n" only already)
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
     lines = body.split("\n")
     blocks: list[Block] = []
     number = 0
@@ -723,7 +727,9 @@ def _render_segment(seg: Segment, link: LinkFor) -> str:
     if seg.kind == "text":
         return _escape_raw(seg.raw)
     if seg.kind == "code":
-        return seg.raw
+        # A span across lines is shown with spaces, as Markdown shows it: kept as lines, a
+        # line of it could start a block (raw HTML, a list, a quote) before spans are read.
+        return seg.raw.replace("\n", " ") if "\n" in seg.raw else seg.raw
     if seg.kind == "link":
         label = _escape_raw(seg.raw)
         return f"[{label}]({seg.target})" if seg.target else label

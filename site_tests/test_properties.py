@@ -120,6 +120,8 @@ def to_html(text: str) -> str:
 @example("[[iran]] [Iran](https://x.org) `Iran` Iran")
 @example("# Iran\n\nIran")
 @example("!Iran")  # once made an image of an auto-link
+@example("`[b](javascript:x)``")  # once a code span to us, a live link to Markdown (runs of unequal ticks)
+@example("`\r<script>`")  # once raw HTML: a code span's second line read as an HTML block
 def test_render_never_crashes_nests_links_or_goes_live(body: str) -> None:
     text = resolve(parse(body), NAMES, MATCHER)
     html = to_html(render(text, link))
