@@ -149,18 +149,17 @@ def generate(
     site: SiteInfo | None = None,
 ) -> Generated:
     """Pages, open data and feeds for a corpus; no pages at all when the corpus has errors."""
-    corpus, problems = check(content, shown_base)
-    if has_errors(problems) or corpus is None:
-        return Generated({}, tuple(problems), corpus)
-    site = site or SiteInfo()
-    with collector.paused():
+    with collector.paused():  # the whole build: see generator/collector.py
+        corpus, problems = check(content, shown_base)
+        if has_errors(problems) or corpus is None:
+            return Generated({}, tuple(problems), corpus)
+        site = site or SiteInfo()
         specs = plan(corpus)
-    with collector.settled():  # Jinja leaves cycles behind: collected, but not among the corpus's objects
-        pages, found = render_all(templates / "pages", corpus, specs, site.url)
-    del specs
-    problems = sorted_problems([*problems, *found])
-    if has_errors(problems):
-        return Generated({}, tuple(problems), corpus)
-    with collector.paused():
+        with collector.settled():  # Jinja leaves cycles behind: collected, but not among the corpus's objects
+            pages, found = render_all(templates / "pages", corpus, specs, site.url)
+        del specs
+        problems = sorted_problems([*problems, *found])
+        if has_errors(problems):
+            return Generated({}, tuple(problems), corpus)
         files = {**opendata.data_files(corpus), **feeds.feeds(corpus, site.name, site.url)}
-    return Generated(dict(sorted(pages.items())), tuple(problems), corpus, files)
+        return Generated(dict(sorted(pages.items())), tuple(problems), corpus, files)

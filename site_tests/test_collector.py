@@ -1,0 +1,61 @@
+"""The garbage collector during a full build (generator/collector.py): paused while the
+corpus is made, on for rendering, and no scan of what was made while it was paused."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from generator import collector
+
+
+@pytest.fixture
+def collections() -> Iterator[list[int]]:
+    """The generations collected while the test runs, in order."""
+    seen: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        yield seen
+    finally:
+        gc.callbacks.remove(note)
+
+
+def _cycles(n: int) -> list[list[object]]:
+    made: list[list[object]] = []
+    for _ in range(n):
+        pair: list[object] = []
+        pair.append(pair)
+        made.append(pair)
+    return made
+
+
+def test_rendering_inside_a_paused_build_collects_its_own_garbage_only(collections: list[int]) -> None:
+    with collector.paused():
+        kept = _cycles(50_000)  # the corpus: made while paused, far past every threshold
+        assert not collections and not gc.isenabled()
+        with collector.settled():
+            assert collections == [], "entering the rendering scanned what the paused build made"
+            assert gc.isenabled() and gc.get_freeze_count() >= len(kept)
+            for _ in range(20):
+                _cycles(2_000)  # a page's cycles: found while rendering
+            assert collections, "the collector did not run while rendering"
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+def test_a_heap_frozen_by_the_caller_stays_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector.paused(), collector.settled():
+            assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
