@@ -163,6 +163,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             bytecode_cache=bytecode,
+            # A renderer is made again when a template changes (the engine keys it by their
+            # stat): no stat of the template file for every page it writes.
+            auto_reload=False,
         )
         self.env.filters.update(
             link=self.link,
