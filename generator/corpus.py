@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Any
 
 from generator.dates import PartialDate
@@ -272,7 +272,7 @@ def finish(
         if key not in records:
             return None
         ordered = sorted(contributed, key=lambda c: keys[c[0]])  # oldest text first
-        value: tuple[Any, ...] = tuple(item for _rid, its in ordered for item in its)
+        value: tuple[Any, ...] = tuple(chain.from_iterable(its for _rid, its in ordered))
         return value or None
     items = [item for _rid, its in contributed for item in its]
     if not items:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 from typing import Any
 
@@ -403,18 +403,18 @@ def _mentions_in_others(corpus: Corpus, record: Record) -> list[Backlink]:
 
     ``corpus.backlinks`` holds them oldest source first, a source's together in reading
     order, so reversing the order of the sources is enough (no sort)."""
-    runs = [
-        list(run)
-        for source, run in groupby(corpus.backlinks.get(record.id, ()), key=attrgetter("source"))
-        if source != record.id
-    ]
-    return [b for run in reversed(runs) for b in run]
+    runs = groupby(corpus.backlinks.get(record.id, ()), key=_SOURCE)
+    others = [tuple(run) for source, run in runs if source != record.id]
+    return list(chain.from_iterable(reversed(others)))
+
+
+_SOURCE = attrgetter("source")
 
 
 def _grouped(backlinks: list[Backlink], corpus: Corpus | None = None) -> list[MentionGroup]:
     groups: dict[str, list[Backlink]] = {}
-    for b in backlinks:
-        groups.setdefault(b.source, []).append(b)
+    for source, run in groupby(backlinks, key=_SOURCE):  # by runs: a text's mentions stand together
+        groups.setdefault(source, []).extend(run)
     made = [MentionGroup(source, tuple(bs)) for source, bs in groups.items()]
     if corpus is None or not corpus.translations:
         return made

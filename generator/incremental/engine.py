@@ -347,7 +347,16 @@ class Engine:
     def _link(self, changed: set[str], stats: Stats) -> set[str]:
         """Link the texts that can have changed; returns the ids whose contribution changed."""
         records = self._records
-        old_names, self._names = self._names, linking.record_names(records)
+        old_names = self._names
+        if old_names and len(changed) < len(records) // 4:  # a save: only the changed can be renamed
+            self._names = dict(old_names)
+            for rid in changed:
+                if rid in records:
+                    self._names[rid] = records[rid].name
+                else:
+                    self._names.pop(rid, None)
+        else:
+            self._names = linking.record_names(records)
         renamed = {rid for rid in changed if old_names.get(rid) != self._names.get(rid)}
         relink = {rid for rid in changed if rid in records}
         matcher = self._matcher
