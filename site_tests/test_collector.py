@@ -59,3 +59,21 @@ def test_a_heap_frozen_by_the_caller_stays_frozen() -> None:
         assert gc.get_freeze_count() >= frozen
     finally:
         gc.unfreeze()
+
+
+def test_what_a_first_update_keeps_is_frozen_not_scanned(collections: list[int]) -> None:
+    frozen = gc.get_freeze_count()
+    with collector.kept():
+        cache = _cycles(collector.KEPT_FROM)  # an engine's first update: millions kept
+    _cycles(10)  # the next allocation would set the collector off on all of them
+    assert collections == [], "the objects made while paused were scanned"
+    assert gc.get_freeze_count() >= frozen + len(cache)
+    gc.unfreeze()
+
+
+def test_what_a_save_makes_is_left_to_the_collector() -> None:
+    gc.collect()
+    frozen = gc.get_freeze_count()
+    with collector.kept():
+        _cycles(1_000)  # a save: a few objects, some soon garbage in cycles
+    assert gc.get_freeze_count() == frozen and gc.isenabled()
