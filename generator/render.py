@@ -375,7 +375,7 @@ class Renderer:
             except Exception:
                 self.env.handle_exception()
             finally:
-                _let_go(page)
+                _let_go(page, self.env)
         except jinja2.TemplateSyntaxError as exc:
             return None, [
                 error(
@@ -402,7 +402,7 @@ class Renderer:
             ]
 
 
-def _let_go(context: jinja2.runtime.Context) -> None:
+def _let_go(context: jinja2.runtime.Context, env: jinja2.Environment) -> None:
     """Break the cycles a rendered page leaves: its macros close over its context, which
     holds them. Freed now by reference counting rather than found later by the collector,
     a page's objects are never kept past it, even where the collector is paused (the
@@ -410,6 +410,8 @@ def _let_go(context: jinja2.runtime.Context) -> None:
     contexts = [context]
     for value in context.vars.values():  # the page's macros, and those of the modules it imported
         module = isinstance(value, jinja2.environment.TemplateModule)
+        if module and _shared(value, env):
+            continue  # imported without context: Jinja keeps the module for every page
         macros = list(vars(value).values()) if module else [value]
         for macro in macros:
             if isinstance(macro, jinja2.runtime.Macro):
@@ -420,6 +422,14 @@ def _let_go(context: jinja2.runtime.Context) -> None:
     for held in contexts:
         held.vars.clear()
         held.blocks.clear()
+
+
+def _shared(module: jinja2.environment.TemplateModule, env: jinja2.Environment) -> bool:
+    name = module.__name__
+    try:
+        return name is not None and env.get_template(name)._module is module
+    except Exception:  # not a template of this environment's: not kept by it either
+        return False
 
 
 def _gone(*_args: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +78,32 @@ def test_what_a_save_makes_is_left_to_the_collector() -> None:
     with collector.kept():
         _cycles(1_000)  # a save: a few objects, some soon garbage in cycles
     assert gc.get_freeze_count() == frozen and gc.isenabled()
+
+
+def test_a_rendered_page_leaves_no_cycles_and_shared_macros_keep_working(tmp_path: Path) -> None:
+    """The engine renders with the collector paused: a page must be freed by reference
+    counting alone. A macro module imported without context is Jinja's to keep for every
+    page: it must still work on the next page."""
+    from generator.contexts import PageContext
+    from generator.pages import PageSpec
+    from generator.render import Renderer
+    from generator.site import check
+
+    (tmp_path / "_m.md.j2").write_text("{% macro hello(x) %}hello {{ x }}{% endmacro %}\n")
+    (tmp_path / "with.md.j2").write_text(
+        '{% import "_m.md.j2" as m with context %}{% macro own() %}{{ m.hello(page_path) }}{% endmacro %}'
+        "{{ own() }}\n"
+    )
+    (tmp_path / "shared.md.j2").write_text('{% import "_m.md.j2" as m %}{{ m.hello("shared") }}\n')
+    corpus, _ = check(Path(__file__).parent / "fixtures" / "small" / "content")
+    assert corpus is not None
+    renderer = Renderer(tmp_path, corpus)
+    gc.collect()
+    with collector.paused():
+        pages = [
+            renderer.render_page(PageSpec(f"p{i}.md", template, "t", PageContext()))
+            for i, template in enumerate(["with.md.j2", "shared.md.j2", "with.md.j2", "shared.md.j2"])
+        ]
+        left = gc.collect()
+    assert [page for page, _ in pages] == ["hello p0.md\n", "hello shared\n", "hello p2.md\n", "hello shared\n"]
+    assert left == 0, f"{left} objects of rendered pages were left in cycles"
