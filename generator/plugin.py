@@ -43,7 +43,7 @@ from watchdog.observers import Observer
 from watchdog.utils.dirsnapshot import DirectorySnapshot
 
 from generator import collector, urls
-from generator.incremental import Engine
+from generator.incremental import Engine, pack, unpack
 from generator.incremental.bytecode import MemoryBytecodeCache
 from generator.problems import Problem
 from generator.sanitize import sanitize
@@ -82,6 +82,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.frozen_after_build = False  # the serve's build function freezes the heap once it returns
         self.dirty = False  # this build is MkDocs's dirty rebuild (only changed pages)
         self.search_entries: dict[str, str] = {}  # each page's lunr entries as JSON text, while serving
+        self.held: dict[str, bytes] = {}  # each page's HTML, packed, from its making till it is written
         self._writer: int | None = None  # the process writing data/ after saves pause
         self._timer: threading.Timer | None = None  # the wait for saves to pause
         self._lock = threading.Lock()
@@ -244,16 +245,28 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             env.bytecode_cache = self.bytecode
         return env
 
+    @event_priority(-100)  # the last to see the page's HTML: it is held packed from here
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        # MkDocs makes every page HTML before it writes any, and keeps each page's Markdown till
-        # the build ends, though nothing reads it once it is HTML (the page's title is taken
-        # then; an empty string, not None, keeps it): let it go (mkdocs build of 1,000 sources:
-        # 571 MB at its peak before, 480 MB after, the same site).
+        # MkDocs makes every page HTML before it writes any, and keeps each page's Markdown and
+        # HTML till the build ends. Nothing reads the Markdown once it is HTML (the page's title
+        # is taken then; an empty string, not None, keeps it): let it go (mkdocs build of 1,000
+        # sources: 571 MB at its peak before, 480 MB after, the same site). The HTML waits for
+        # its page to be written packed (pack: UTF-8 and zlib), and goes once it is written.
         page.markdown = ""
         # A second line of defence: on a correct build this changes nothing visible.
-        return sanitize(html)
+        self.held[page.file.src_uri] = pack(sanitize(html))
+        return ""
 
+    @event_priority(100)  # before Material's search plugin reads the page's HTML
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        held = self.held.pop(page.file.src_uri, None)
+        if held is not None:
+            page.content = unpack(held)
+        return context
+
+    @event_priority(-100)  # after every other plugin: the page is written next
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        page.content = ""  # written: nothing reads its HTML again
         if not self.serving:
             return output
         src = get_relative_url(PROBLEMS_SCRIPT, page.url)
@@ -261,6 +274,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # after every other plugin has written into the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.held.clear()  # the HTML of pages made but not written (none, on a build that ends)
         site = Path(config.site_dir)
         if self.serving:
             self._serve_post_build(config, site)
