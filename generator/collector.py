@@ -49,15 +49,12 @@ def kept() -> Iterator[None]:
     before a page was served. A save leaves few new objects: the collector is turned back
     on as by :func:`paused` (frozen each time, what a save drops in a cycle would never be
     freed)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_count()[0] >= KEPT_FROM:
-            gc.freeze()
-        if enabled:
-            gc.enable()
+    with paused():
+        try:
+            yield
+        finally:  # frozen before paused() turns the collector back on
+            if gc.get_count()[0] >= KEPT_FROM:
+                gc.freeze()
 
 
 @contextlib.contextmanager
