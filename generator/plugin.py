@@ -43,8 +43,9 @@ from watchdog.observers import Observer
 from watchdog.utils.dirsnapshot import DirectorySnapshot
 
 from generator import collector, urls
-from generator.incremental import Engine, pack, unpack
+from generator.incremental import Engine
 from generator.incremental.bytecode import MemoryBytecodeCache
+from generator.packed import Decoded, pack, pack_bytes, unpack, unpack_bytes
 from generator.problems import Problem
 from generator.sanitize import sanitize
 from generator.search import SETTINGS, PagefindError, choose_engine, count_sources, run_pagefind
@@ -142,7 +143,8 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(
                     f"the corpus has {len(result.errors)} error(s); the site was not rebuilt:\n{listing}"
                 )
-            self.pages, self.files = dict(result.pages), dict(result.files)
+            # Held packed as the core made them: each is unpacked when MkDocs reads it.
+            self.pages, self.files = result.pages, ChainMap({}, cast(MutableMapping[str, str], result.files))
             return
         self._stop_writer()
         if self.engine is None or (self.engine.content, self.engine.site) != (content, site):
@@ -207,7 +209,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             if path not in LISTED and not urls.is_index(path):
                 inclusion = InclusionLevel.NOT_IN_NAV
             if self.page_dir is None:
-                files.append(File.generated(config, path, content=self.pages[path], inclusion=inclusion))
+                files.append(_generated(config, path, self.pages, inclusion))
             else:
                 source = self._write(path, self.pages)
                 files.append(File.generated(config, path, abs_src_path=str(source), inclusion=inclusion))
@@ -216,7 +218,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
             if existing is not None:
                 files.remove(existing)
             if self.page_dir is None:
-                files.append(File.generated(config, path, content=self.files[path]))
+                files.append(_generated(config, path, self.files))
             else:  # backed by a file, so a dirty rebuild copies it only when it changed
                 files.append(File.generated(config, path, abs_src_path=str(self._write(path, self.files))))
         if self.page_dir is not None:
@@ -428,6 +430,48 @@ def _write_at_once(path: Path, text: str) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
+
+
+class _PackedFile(File):
+    """A generated file whose content is held packed (:mod:`generator.packed`) until MkDocs
+    reads it: a whole build's pages are not all held as text at once."""
+
+    _packed: bytes | None = None
+
+    @property
+    def _content(self) -> bytes | None:  # what File reads its content from
+        return None if self._packed is None else unpack_bytes(self._packed)
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        if value is None:
+            self._packed = None
+        else:
+            self._packed = pack(value) if isinstance(value, str) else pack_bytes(value)
+
+
+def _generated(
+    config: MkDocsConfig,
+    path: str,
+    texts: Mapping[str, str],
+    inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
+) -> File:
+    """A generated file of ``texts[path]``, left packed when ``texts`` holds it packed."""
+    packed = _packed_in(texts, path)
+    if packed is None:
+        return File.generated(config, path, content=texts[path], inclusion=inclusion)
+    made = _PackedFile.generated(config, path, content=b"", inclusion=inclusion)
+    assert isinstance(made, _PackedFile)
+    made._packed = packed
+    return made
+
+
+def _packed_in(texts: Mapping[str, str], path: str) -> bytes | None:
+    """``texts[path]`` as packed bytes, if ``texts`` (or the ChainMap layer holding it) is a packed view."""
+    for layer in texts.maps if isinstance(texts, ChainMap) else [texts]:
+        if path in layer:
+            return layer.packed[path] if isinstance(layer, Decoded) else None
+    return None
 
 
 def _remove_output(site: Path, path: str) -> None:

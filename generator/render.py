@@ -26,6 +26,7 @@ from generator.feeds import feed_path
 from generator.fragments import text_directive
 from generator.mentions import escape_markdown, escape_once, render
 from generator.opendata import page_url as record_url
+from generator.packed import Decoded, pack
 from generator.pages import PageSpec, pager_numbers
 from generator.parallel import fork_map, workers_wanted
 from generator.pictures import Node, Picture, draw
@@ -474,11 +475,11 @@ class Collected:
     of them, so that an author sees one problem per mistake."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, str] = {}
+        self.pages: dict[str, bytes] = {}  # packed: see generator/packed.py
         self.problems: list[Problem] = []
         self._broken: set[str] = set()
 
-    def add(self, spec: PageSpec, markdown: str | None, found: Sequence[Problem]) -> None:
+    def add(self, spec: PageSpec, markdown: bytes | None, found: Sequence[Problem]) -> None:
         if found:
             if spec.template not in self._broken:
                 self.problems.extend(found)
@@ -494,22 +495,27 @@ def render_all(
     specs: list[PageSpec],
     site_url: str | None = None,
     workers: int | None = None,
-) -> tuple[dict[str, str], list[Problem]]:
-    """Every page's Markdown (pure). The pages of a big site are rendered by ``workers``
-    processes (see :mod:`generator.parallel`; by default one per core); the result is the
-    same as a serial run's."""
+) -> tuple[Decoded, list[Problem]]:
+    """Every page's Markdown (pure), held packed (:mod:`generator.packed`). The pages of a
+    big site are rendered by ``workers`` processes (see :mod:`generator.parallel`; by
+    default one per core), which pack what they made; the result is the same as a serial
+    run's."""
     renderer = Renderer(templates, corpus, None, site_url)
     collected = Collected()
     processes = workers_wanted(workers) if len(specs) >= PARALLEL_PAGES else 1
     if processes > 1:
         renderer.compile_templates()  # once, before the processes part
 
-    def render_share(share: Sequence[PageSpec]) -> list[tuple[str | None, list[Problem]]]:
-        return [renderer.render_page(spec) for spec in share]
+    def render_share(share: Sequence[PageSpec]) -> list[tuple[bytes | None, list[Problem]]]:
+        made = []
+        for spec in share:
+            markdown, found = renderer.render_page(spec)
+            made.append((None if markdown is None else pack(markdown), found))
+        return made
 
     for spec, outcome in zip(specs, fork_map(render_share, specs, processes), strict=True):
         collected.add(spec, *outcome)
-    return collected.pages, collected.problems
+    return Decoded(collected.pages), collected.problems
 
 
 __all__ = ["Collected", "Renderer", "relative", "render_all"]

@@ -10,6 +10,7 @@ from generator import collector, feeds, linking, opendata, translations
 from generator import corpus as corpus_mod
 from generator.corpus import Corpus
 from generator.corpus_warnings import corpus_warnings
+from generator.packed import Decoded, packed_of
 from generator.pages import plan
 from generator.problems import Problem, error, has_errors, sorted_problems
 from generator.reading import Document, display_path, find_files, read_document
@@ -30,7 +31,7 @@ class SiteInfo:
 class Generated:
     """What one run of the core produced."""
 
-    pages: Mapping[str, str] = field(default_factory=dict)  # docs-relative path → Markdown
+    pages: Mapping[str, str] = field(default_factory=dict)  # docs-relative path → Markdown (held packed)
     problems: tuple[Problem, ...] = ()
     corpus: Corpus | None = None
     files: Mapping[str, str] = field(default_factory=dict)  # other files of the site: data/…
@@ -161,5 +162,5 @@ def generate(
         problems = sorted_problems([*problems, *found])
         if has_errors(problems):
             return Generated({}, tuple(problems), corpus)
-        files = {**opendata.data_files(corpus), **feeds.feeds(corpus, site.name, site.url)}
-        return Generated(dict(sorted(pages.items())), tuple(problems), corpus, files)
+        files = {**opendata.data_files(corpus).packed, **packed_of(feeds.feeds(corpus, site.name, site.url))}
+        return Generated(Decoded(dict(sorted(pages.packed.items()))), tuple(problems), corpus, Decoded(files))

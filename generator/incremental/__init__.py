@@ -7,6 +7,6 @@ while serving costs what it changed (:class:`Engine`); the adapters (the MkDocs 
 state between runs.
 """
 
-from generator.incremental.engine import Engine, Stats, Update, pack, unpack
+from generator.incremental.engine import Engine, Stats, Update
 
-__all__ = ["Engine", "Stats", "Update", "pack", "unpack"]
+__all__ = ["Engine", "Stats", "Update"]

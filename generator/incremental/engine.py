@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import os
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from generator.corpus_warnings import CHECKS, capitalised_names
 from generator.incremental.graph import Graph
 from generator.incremental.reads import KEYS, Dep, Noting, noting_corpus
 from generator.mentions import Matcher, Text
+from generator.packed import Decoded, pack
 from generator.problems import Problem, has_errors, sorted_problems
 from generator.quotes import Found
 from generator.reading import display_path, find_files, is_ignored
@@ -158,7 +158,7 @@ class Engine:
         self._removed: frozenset[str] = frozenset()
         self.pages: Mapping[str, str] = Decoded(self._page_bytes)
         self.files: Mapping[str, str] = Decoded(self._feed_bytes)
-        self._data: tuple[Corpus, dict[str, str]] | None = None
+        self._data: tuple[Corpus, Mapping[str, str]] | None = None
         self.problems: tuple[Problem, ...] = ()
 
     # -- the update ----------------------------------------------------------------------
@@ -559,10 +559,11 @@ class Engine:
                 page_deps: set[Dep] = set()
                 renderer.bind(noting_corpus(corpus, page_deps))
                 markdown, found = renderer.render_page(spec)
-                collected.add(spec, markdown, found)
+                packed = None if markdown is None else pack(markdown)
+                collected.add(spec, packed, found)
                 deps |= page_deps
-                if markdown is not None and not found:
-                    made[spec.path] = PageMade(spec, pack(markdown), frozenset(page_deps))
+                if packed is not None and not found:
+                    made[spec.path] = PageMade(spec, packed, frozenset(page_deps))
             files = {spec.path: made[spec.path].markdown for spec in specs if spec.path in made}
             return Output(files, frozenset(deps), tuple(collected.problems), made)
 
@@ -698,49 +699,13 @@ class Engine:
 
     # -- on request ----------------------------------------------------------------------
 
-    def data_files(self) -> dict[str, str]:
+    def data_files(self) -> Mapping[str, str]:
         """The open data of the last good state (``data/``), made when asked for and kept
         until the corpus changes."""
         corpus = self.graph.corpus
         if self._data is None or self._data[0] is not corpus:
             self._data = (corpus, opendata.data_files(corpus))
         return self._data[1]
-
-
-class Decoded(Mapping[str, str]):
-    """A read-only view of path -> packed bytes (:func:`pack`) as path -> text, unpacked when read."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[str, bytes]) -> None:
-        self._data = data
-
-    def __getitem__(self, key: str) -> str:
-        return unpack(self._data[key])
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-
-def pack(text: str) -> bytes:
-    """A page or feed as the engine keeps it: UTF-8 compressed by zlib at its fastest level.
-
-    Python holds these pages at 2 bytes a character (most have one beyond Latin-1); UTF-8
-    halves that, and zlib divides it by 4 again (about 0.1 ms a page; measured at 1,000
-    sources: 58 MB of pages as UTF-8, 15 MB packed). The same text always packs to the same
-    bytes, so packed pages are compared as they are; only the pages a save changed are
-    unpacked, to be written."""
-    return zlib.compress(text.encode("utf-8"), 1)
-
-
-def unpack(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8")
 
 
 def _referenced(record: Record) -> Iterator[str]:

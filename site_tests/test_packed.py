@@ -1,0 +1,70 @@
+"""Texts held packed (generator/packed.py): what the core returns, and what MkDocs is given."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from generator.packed import Decoded, pack, packed_of, unpack
+from generator.plugin import _generated, _PackedFile
+from generator.site import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "site_tests" / "fixtures"
+TEXTS = ["", "plain", "Кабул — 喀布尔 — کابل", "emoji 🗺️ beyond the BMP", "x" * 100_000]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_packed_text_unpacks_to_itself_and_packs_alike_every_time(text: str) -> None:
+    assert unpack(pack(text)) == text
+    assert pack(text) == pack(str(text))  # the same text, the same bytes: packed texts compare as they are
+    view = Decoded({"a.md": pack(text)})
+    assert view["a.md"] == text and view.raw("a.md") == text.encode("utf-8")
+    assert dict(view) == {"a.md": text} and view == {"a.md": text}
+
+
+def test_packed_of_a_view_is_the_view_s_own_bytes_and_of_texts_their_packing() -> None:
+    packed = {"a.md": pack("one"), "b.md": pack("two")}
+    assert packed_of(Decoded(packed)) is packed
+    assert packed_of({"a.md": "one"}) == {"a.md": pack("one")}
+
+
+def test_generate_holds_its_pages_and_files_packed_and_sorted() -> None:
+    result = generate(FIXTURES / "small" / "content", ROOT / "templates")
+    assert result.ok
+    assert isinstance(result.pages, Decoded) and isinstance(result.files, Decoded)
+    assert list(result.pages) == sorted(result.pages)
+    assert all(isinstance(v, bytes) for v in result.pages.packed.values())
+    assert "data/corpus.json" in result.files and result.files["data/corpus.json"].startswith("{")
+
+
+def _config(tmp_path: Path) -> MkDocsConfig:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    config.plugins._current_plugin = None  # what MkDocs sets while a plugin's event runs
+    return config
+
+
+@pytest.mark.parametrize("text", TEXTS[1:4])
+def test_a_generated_file_of_a_packed_view_stays_packed_until_mkdocs_reads_it(tmp_path: Path, text: str) -> None:
+    config = _config(tmp_path)
+    made = _generated(config, "data/a.json", Decoded({"data/a.json": pack(text)}))
+    assert isinstance(made, _PackedFile) and made._packed == pack(text)
+    assert made.content_string == text and made.content_bytes == text.encode("utf-8")
+    assert made.is_modified()
+    made.copy_file()
+    assert Path(made.abs_dest_path).read_text(encoding="utf-8") == text
+    made.content_string = "changed by another plugin"
+    assert made.content_string == "changed by another plugin" and made.abs_src_path is None
+
+
+def test_a_generated_file_of_plain_texts_is_mkdocs_own(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    made = _generated(config, "a.md", {"a.md": "text"})
+    assert type(made).__name__ == "File" and made.content_string == "text"
+    assert os.fspath(made.src_uri) == "a.md"
