@@ -6,6 +6,7 @@ never loop over the corpus themselves.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -131,6 +132,7 @@ def text_links(record_id: str, text: Text) -> TextLinks:
     pairs: Counter[tuple[str, str]] = Counter()
     per_paragraph: dict[int, set[str]] = defaultdict(set)
     plains: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    sentences: dict[str, str] = {}  # mentions in one sentence share its text
     for block, seg, offset in text.mentions():
         if not block.number:
             continue
@@ -139,11 +141,10 @@ def text_links(record_id: str, text: Text) -> TextLinks:
             plains[block.number] = (plain, sentence_bounds(plain))
         plain, bounds = plains[block.number]
         sentence, at = sentence_at(plain, offset, bounds=bounds)
-        backlinks.append(
-            Backlink(
-                seg.target, record_id, block.number, sentence, at, " ".join(seg.plain.split()), seg.explicit
-            )
-        )
+        sentence = sentences.setdefault(sentence, sentence)
+        # the names shown are few, and shown again and again: one string each
+        shown = sys.intern(" ".join(seg.plain.split()))
+        backlinks.append(Backlink(seg.target, record_id, block.number, sentence, at, shown, seg.explicit))
         per_paragraph[block.number].add(seg.target)
     for ids in per_paragraph.values():
         pairs.update(combinations(sorted(ids), 2))

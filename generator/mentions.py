@@ -102,8 +102,10 @@ class Block:
     level: int = 0
     code: str = ""
 
-    @functools.cached_property
+    @property
     def plain(self) -> str:
+        """The block's text without its markup (made when asked for: kept, every paragraph
+        of the corpus would be held twice)."""
         return "".join(s.plain for s in self.segments)
 
     @property

@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
 
@@ -147,15 +147,13 @@ def _mention_rows(backlinks: tuple[Backlink, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def mentions_by_record(corpus: Corpus) -> dict[str, bytes]:
-    """Each mentioned record's mentions as a JSON array, by record id in order.
+def mention_arrays(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
+    """Each mentioned record's id and its mentions as a JSON array, by record id in order.
 
-    Written as JSON one record at a time: the rows as dicts would be about 0.5 GB at
-    10,000 sources, their JSON is a fifth of that."""
-    return {
-        target: orjson.dumps(_mention_rows(corpus.backlinks[target]), option=orjson.OPT_SORT_KEYS)
-        for target in sorted(corpus.backlinks)
-    }
+    Made one record at a time, as JSON: the rows as dicts would be about 0.5 GB at 10,000
+    sources, and their JSON, all at once, 130 MB."""
+    for target in sorted(corpus.backlinks):
+        yield target, orjson.dumps(_mention_rows(corpus.backlinks[target]), option=orjson.OPT_SORT_KEYS)
 
 
 def quotes(corpus: Corpus) -> list[dict[str, Any]]:
@@ -184,9 +182,9 @@ def _document(corpus: Corpus) -> dict[str, Any]:
     }
 
 
-def _corpus_chunks(document: dict[str, Any], mentioned: dict[str, bytes]) -> Iterator[bytes]:
+def _corpus_chunks(document: dict[str, Any], mentioned: Iterable[bytes]) -> Iterator[bytes]:
     """The corpus file in pieces: :func:`_packed_json` of ``document`` with ``mentions``, the
-    records' arrays of ``mentioned`` run together, as one more key.
+    arrays of ``mentioned`` run together, as one more key.
 
     The corpus file is about 150 MB at 10,000 sources, most of it mentions: made whole and
     then packed, it would be held three or four times over at once."""
@@ -198,7 +196,7 @@ def _corpus_chunks(document: dict[str, Any], mentioned: dict[str, bytes]) -> Ite
             continue
         yield b"["
         first = True
-        for array in mentioned.values():
+        for array in mentioned:
             if array != b"[]":
                 yield array[1:-1] if first else b"," + array[1:-1]
                 first = False
@@ -307,13 +305,7 @@ def tables(corpus: Corpus) -> dict[str, str]:
 def data_files(corpus: Corpus) -> Decoded:
     """Every file under ``data/``, by its path in the site (pure), each packed as it is made
     (:mod:`generator.packed`): at 10,000 sources they are 0.5 GB as text."""
-    mentioned = mentions_by_record(corpus)
     document = _document(corpus)
-    files = {
-        urls.CORPUS_JSON: pack_chunks(_corpus_chunks(document, mentioned)),
-        urls.CORPUS_SCHEMA: _packed_json(SCHEMA),
-    }
-    files.update((path, pack(text)) for path, text in tables(corpus).items())
     related: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for relation in document["relations"]:
         related[relation["from"]].append(relation)
@@ -323,13 +315,31 @@ def data_files(corpus: Corpus) -> Decoded:
     for quote in document["quotes"]:
         for rid in {quote["source"], *quote["by"], *([quote["event"]] if quote["event"] else [])}:
             quoted[rid].append(quote)
-    for entry in document["records"]:
-        rid = entry["id"]
-        mentions = orjson.Fragment(mentioned.get(rid, b"[]"))
-        files[urls.data_file(entry["kind"], rid)] = _packed_json(
-            {**entry, "$schema": "../record.schema.json", "mentions": mentions,
+    entries = {entry["id"]: entry for entry in document["records"]}
+    record_files: dict[str, bytes] = {}
+
+    def record_file(rid: str, mentions: bytes) -> bytes:
+        return _packed_json(
+            {**entries[rid], "$schema": "../record.schema.json", "mentions": orjson.Fragment(mentions),
              "relations": related.get(rid, []), "quotes": quoted.get(rid, [])}
         )
+
+    def arrays() -> Iterator[bytes]:
+        """The mention arrays for the corpus file; each record's own file is made as its
+        array passes, so that the arrays are never all held at once."""
+        for target, array in mention_arrays(corpus):
+            if target in entries:
+                record_files[target] = record_file(target, array)
+            yield array
+
+    files = {
+        urls.CORPUS_JSON: pack_chunks(_corpus_chunks(document, arrays())),
+        urls.CORPUS_SCHEMA: _packed_json(SCHEMA),
+    }
+    files.update((path, pack(text)) for path, text in tables(corpus).items())
+    for rid, entry in entries.items():
+        made = record_files.pop(rid, None)
+        files[urls.data_file(entry["kind"], rid)] = made if made is not None else record_file(rid, b"[]")
     files[urls.RECORD_SCHEMA] = _packed_json(RECORD_SCHEMA)
     return Decoded(files)
 

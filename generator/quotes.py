@@ -69,8 +69,9 @@ def _layout(text: Text) -> tuple[str, list[tuple[int, int]]]:
     offset = 0
     for block in text.paragraphs:
         starts.append((offset, block.number))
-        parts.append(block.plain)
-        offset += len(block.plain) + 2
+        plain = block.plain
+        parts.append(plain)
+        offset += len(plain) + 2
         parts.append("\n\n")
     return "".join(parts), starts
 
