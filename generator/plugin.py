@@ -166,10 +166,12 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self.pages = update.pages  # read only where written: most pages are as they were
         # The feeds are read only where written, as the pages; a ChainMap writes into its first
         # mapping only, so the engine's read-only view below it is never written.
-        self.files = ChainMap({}, cast(MutableMapping[str, str], update.files))
+        files = ChainMap({}, cast(MutableMapping[str, str], update.files))
+        self.files = files
         self.fresh |= update.changed
         if not self.dirty:  # a whole build: the open data is part of it, every file is written
-            self.files.update(self.engine.data_files())
+            # as one more read-only layer: held packed, each file unpacked as it is written
+            files.maps.append(cast(MutableMapping[str, str], self.engine.data_files()))
             self.fresh |= self.written
         else:
             # A dirty rebuild keeps the open data's files as they are: the pages link them, and a
