@@ -172,7 +172,7 @@ def quotes(corpus: Corpus) -> list[dict[str, Any]]:
 
 
 def _document(corpus: Corpus) -> dict[str, Any]:
-    """The corpus file's content but its mentions (see :func:`_packed_corpus`)."""
+    """The corpus file's content but its mentions (see :func:`_corpus_chunks`)."""
     return {
         "$schema": "corpus.schema.json",
         "version": FORMAT_VERSION,
@@ -207,7 +207,7 @@ def _corpus_chunks(document: dict[str, Any], mentioned: Iterable[bytes]) -> Iter
 def _packed_json(data: Any) -> bytes:
     """Compact UTF-8 JSON with sorted keys and a final newline, packed (:mod:`generator.packed`)
     as it comes from orjson, never decoded. orjson writes it about three times as fast as
-    ``json`` (the corpus file is about 15 MB at 1,000 sources); it is the same text as
+    ``json``; it is the same text as
     ``json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)`` but for
     the exponent of tiny floats (``1e-7``)."""
     return pack_bytes(orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n")
