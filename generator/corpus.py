@@ -14,14 +14,14 @@ from itertools import chain, combinations
 from typing import Any
 
 from generator.dates import PartialDate
-from generator.mentions import Text, sentence_at, sentence_bounds
+from generator.mentions import Sentences, Text
 from generator.quotes import Found
 from generator.records import KIND_ORDER as KIND_ORDER
 from generator.records import Record
 from generator.schema import Event, Member, Organization, Person, Place, Quote, Role, Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Backlink:
     """One mention of a record: where it stands and the sentence around it."""
 
@@ -34,7 +34,7 @@ class Backlink:
     explicit: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRef:
     source: str
     index: int
@@ -46,13 +46,13 @@ class QuoteRef:
         return f"p-{self.paragraph}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participation:
     event: str
     role: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Membership:
     organization: str
     member: str
@@ -61,7 +61,7 @@ class Membership:
     role: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Office:
     person: str
     role: Role
@@ -131,21 +131,23 @@ def text_links(record_id: str, text: Text) -> TextLinks:
     backlinks: list[Backlink] = []
     pairs: Counter[tuple[str, str]] = Counter()
     per_paragraph: dict[int, set[str]] = defaultdict(set)
-    plains: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    blocks: dict[int, Sentences] = {}
     sentences: dict[str, str] = {}  # mentions in one sentence share its text
+    names: dict[str, str] = {}  # the names shown are few, and shown again and again: one string each
     for block, seg, offset in text.mentions():
-        if not block.number:
+        number = block.number
+        if not number:
             continue
-        if block.number not in plains:
-            plain = block.plain
-            plains[block.number] = (plain, sentence_bounds(plain))
-        plain, bounds = plains[block.number]
-        sentence, at = sentence_at(plain, offset, bounds=bounds)
+        in_block = blocks.get(number)
+        if in_block is None:
+            in_block = blocks[number] = Sentences(block.plain)
+        sentence, at = in_block.at(offset)
         sentence = sentences.setdefault(sentence, sentence)
-        # the names shown are few, and shown again and again: one string each
-        shown = sys.intern(" ".join(seg.plain.split()))
-        backlinks.append(Backlink(seg.target, record_id, block.number, sentence, at, shown, seg.explicit))
-        per_paragraph[block.number].add(seg.target)
+        shown = names.get(seg.plain)
+        if shown is None:
+            shown = names[seg.plain] = sys.intern(" ".join(seg.plain.split()))
+        backlinks.append(Backlink(seg.target, record_id, number, sentence, at, shown, seg.explicit))
+        per_paragraph[number].add(seg.target)
     for ids in per_paragraph.values():
         pairs.update(combinations(sorted(ids), 2))
     backlinks.sort(key=_place_in_text)  # stable: mentions at one place keep reading order

@@ -584,6 +584,35 @@ def sentence_at(
     return lead + tail, len(lead)
 
 
+class Sentences:
+    """The sentences of one block's plain text, for all the mentions in it: each sentence is
+    cut out once and shared by the mentions it holds. :meth:`at` gives what
+    :func:`sentence_at` gives; a sentence already folded (one space between words) and short
+    enough to need no ellipsis is returned as it stands, without being split again."""
+
+    __slots__ = ("plain", "bounds", "_cut")
+
+    def __init__(self, plain: str) -> None:
+        self.plain = plain
+        self.bounds = sentence_bounds(plain)
+        self._cut: dict[int, tuple[str, bool]] = {}  # sentence index -> (its text, already folded)
+
+    def at(self, offset: int, limit: int = 400) -> tuple[str, int]:
+        bounds = self.bounds
+        index = max(bisect.bisect_right(bounds, offset, key=_START) - 1, 0)
+        start, end = bounds[index]
+        if offset < end:
+            cut = self._cut.get(index)
+            if cut is None:
+                text = self.plain[start:end]
+                cut = self._cut[index] = (text, " ".join(text.split()) == text)
+            text, folded = cut
+            local = offset - start
+            if folded and local <= limit // 2 and len(text) - local <= limit // 2:
+                return text, local
+        return sentence_at(self.plain, offset, limit, bounds)
+
+
 # --- Markdown out --------------------------------------------------------------------------
 
 _BANG_BEFORE_LINK_RE = re.compile(r"(?<!\\)!\[")

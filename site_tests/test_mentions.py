@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.mentions import Matcher, escape_markdown, parse, render, resolve, sentence_at
+from generator.mentions import Matcher, Sentences, escape_markdown, parse, render, resolve, sentence_at
 from site_tests.safety import live_content
 
 NAMES = {
@@ -149,3 +151,24 @@ def test_sentence_context() -> None:
     sentence, at = sentence_at(plain, plain.index("Lavrov"))
     assert sentence == "Officials met Lavrov in Tehran."
     assert sentence[at:].startswith("Lavrov")
+
+
+_WORDS = st.sampled_from(["Lavrov", "met", "in", "Tehran.", "Kabul!", "«Yes»", "A.", "1.", "Да.", "Он", "ok?", "…"])
+_SPACES = st.sampled_from([" "] * 30 + ["  ", "\n", "\u00a0", "\t "])  # mostly folded already
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_WORDS, _SPACES), min_size=1, max_size=120),
+    st.lists(st.integers(min_value=0, max_value=2000), min_size=1, max_size=20),
+    st.sampled_from([400, 40, 12]),
+)
+def test_shared_sentences_are_what_sentence_at_gives(words, offsets, limit) -> None:
+    """The sentences a block's mentions share (:class:`Sentences`, the corpus's fast path)
+    are those :func:`sentence_at` cuts for each mention: folded, cut with ellipses, at the
+    same place, wherever the offset falls (in a word, in white space, between sentences)."""
+    plain = "".join(w + s for w, s in words).rstrip()
+    shared = Sentences(plain)
+    for offset in offsets:
+        offset = offset % (len(plain) or 1)
+        assert shared.at(offset, limit) == sentence_at(plain, offset, limit)
