@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from itertools import chain, combinations
-from typing import Any
+from typing import Any, cast
 
 from generator.dates import PartialDate
 from generator.mentions import Sentences, Text
@@ -121,10 +121,30 @@ def event_date(corpus: Corpus, event_id: str) -> PartialDate:
 @dataclass(frozen=True)
 class TextLinks:
     """What one text contributes to the graph: its backlinks (by paragraph, then place in
-    the sentence) and its co-mentions."""
+    the sentence) and its co-mentions (flat: see :func:`pair_counts`)."""
 
     backlinks: tuple[Backlink, ...]
-    pairs: tuple[tuple[tuple[str, str], int], ...]
+    pairs: Pairs
+
+
+Pairs = tuple[str | int, ...]
+"""Records mentioned together (or taking part together) and how often: ``(a, b, n, a, b, n,
+...)``, ``a < b``, sorted. Flat, since a corpus of 10,000 sources has a million of them: a
+tuple per pair and one for its two ids took 120 MB, the flat tuple 24 MB."""
+
+
+def pair_counts(pairs: Pairs) -> Iterator[tuple[str, str, int]]:
+    """``(a, b, n)`` for each pair of :data:`Pairs`."""
+    items = iter(pairs)
+    return cast("Iterator[tuple[str, str, int]]", zip(items, items, items, strict=True))
+
+
+def flat_pairs(counts: Mapping[tuple[str, str], int]) -> Pairs:
+    flat: list[str | int] = []
+    for pair, n in sorted(counts.items()):
+        flat += pair
+        flat.append(n)
+    return tuple(flat)
 
 
 def text_links(record_id: str, text: Text) -> TextLinks:
@@ -151,7 +171,7 @@ def text_links(record_id: str, text: Text) -> TextLinks:
     for ids in per_paragraph.values():
         pairs.update(combinations(sorted(ids), 2))
     backlinks.sort(key=_place_in_text)  # stable: mentions at one place keep reading order
-    return TextLinks(tuple(backlinks), tuple(sorted(pairs.items())))
+    return TextLinks(tuple(backlinks), flat_pairs(pairs))
 
 
 def _place_in_text(backlink: Backlink) -> tuple[int, int]:
@@ -175,11 +195,13 @@ FIELDS = (
 class Contribution:
     """What one record adds to the linked corpus.
 
-    ``items``: field -> ((key, item), ...) in the record's own order; ``pairs``: records
-    mentioned together or taking part together, with counts; its quotes and their marks."""
+    ``items``: field -> key -> the record's items there, in its own order (grouped as they
+    are made: no list of (key, item) pairs to group again); ``pairs``: records mentioned
+    together or taking part together, with counts (:data:`Pairs`); its quotes and their
+    marks."""
 
-    items: Mapping[str, tuple[tuple[str, Any], ...]]
-    pairs: tuple[tuple[tuple[str, str], int], ...] = ()
+    items: Mapping[str, Mapping[str, tuple[Any, ...]]]
+    pairs: Pairs = ()
     quotes: tuple[QuoteRef, ...] = ()
     marks: Mapping[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
@@ -187,20 +209,24 @@ class Contribution:
 def contribution(record: Record, links: TextLinks | None, found: Mapping[int, Found]) -> Contribution:
     """What ``record`` contributes, from its front matter, its text's links (``None`` for no
     text) and where its quotes were found (by quote index)."""
-    items: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    grouped: dict[str, dict[str, list[Any]]] = defaultdict(dict)
     pairs: Counter[tuple[str, str]] = Counter()
     quotes: list[QuoteRef] = []
     marks: dict[int, list[tuple[int, int]]] = defaultdict(list)
     rid = record.id
+
+    def add(name: str, key: str, item: Any) -> None:
+        grouped[name].setdefault(key, []).append(item)
+
     if links is not None:
+        by_target = grouped["backlinks"]
         for backlink in links.backlinks:
-            items["backlinks"].append((backlink.target, backlink))
-        pairs.update(dict(links.pairs))
+            by_target.setdefault(backlink.target, []).append(backlink)
     front = record.front
     if isinstance(front, Source):
         tagged: list[str] = []
         for event_id in front.reports:
-            items["reported_by"].append((event_id, rid))
+            add("reported_by", event_id, rid)
         tagged.extend(front.topics)  # each of its own topics, repeats kept
         for i, quote in enumerate(front.quotes):
             where = found.get(i)
@@ -210,48 +236,55 @@ def contribution(record: Record, links: TextLinks | None, found: Mapping[int, Fo
                 for number, spans in where.spans.items():
                     marks[number].extend(spans)
             for by in quote.by:
-                items["quotes_by"].append((by, ref))
+                add("quotes_by", by, ref)
             if quote.event:
-                items["quotes_at"].append((quote.event, ref))
+                add("quotes_at", quote.event, ref)
             for topic in quote.topics:
                 if topic not in tagged:  # a source is tagged once per topic by its quotes
                     tagged.append(topic)
-        items["tagged"].extend((topic, rid) for topic in tagged)
+        for topic in tagged:
+            add("tagged", topic, rid)
         original = front.translation_of
         if original and original != rid:
-            items["translations"].append((original, rid))
+            add("translations", original, rid)
     elif isinstance(front, Event):
         for participant in front.participants:
-            items["participations"].append((participant.id, Participation(rid, participant.role)))
+            add("participations", participant.id, Participation(rid, participant.role))
         if front.part_of:
-            items["parts"].append((front.part_of, rid))
+            add("parts", front.part_of, rid)
         if front.place:
-            items["events_at"].append((front.place, rid))
+            add("events_at", front.place, rid)
         for topic in front.topics:
-            items["tagged"].append((topic, rid))
+            add("tagged", topic, rid)
         participant_ids = sorted({p.id for p in front.participants})
         for a, b in combinations(participant_ids, 2):
             pairs[(a, b)] += 1
     elif isinstance(front, Organization):
         for member in front.members:
-            items["memberships"].append((member.id, _membership(rid, member)))
+            add("memberships", member.id, _membership(rid, member))
         for member in front.members:
-            items["memberships"].append((rid, _membership(rid, member)))
+            add("memberships", rid, _membership(rid, member))
         if front.parent:
-            items["suborganizations"].append((front.parent, rid))
+            add("suborganizations", front.parent, rid)
         if front.country:
-            items["located"].append((front.country, rid))
+            add("located", front.country, rid)
     elif isinstance(front, Person):
         for role in front.roles:
             if role.of:
-                items["offices"].append((role.of, Office(rid, role)))
+                add("offices", role.of, Office(rid, role))
         for role in front.roles:
-            items["offices"].append((rid, Office(rid, role)))
+            add("offices", rid, Office(rid, role))
     elif isinstance(front, Place) and front.country:
-        items["located"].append((front.country, rid))
+        add("located", front.country, rid)
+    # a text's pairs are its links' own (shared), unless taking part in an event adds to them
+    own_pairs = links.pairs if links is not None else ()
+    if pairs:
+        for a, b, n in pair_counts(own_pairs):
+            pairs[(a, b)] += n
+        own_pairs = flat_pairs(pairs)
     return Contribution(
-        {k: tuple(v) for k, v in items.items()},
-        tuple(sorted(pairs.items())),
+        {name: {key: tuple(its) for key, its in keyed.items()} for name, keyed in grouped.items() if keyed},
+        own_pairs,
         tuple(quotes),
         {k: tuple(v) for k, v in marks.items()},
     )
@@ -317,16 +350,6 @@ def quotes_in_order(
     return tuple(ref for rid in with_quotes for ref in contributions[rid].quotes)
 
 
-def items_by_key(c: Contribution) -> dict[str, dict[str, tuple[Any, ...]]]:
-    """A contribution's items by field, then by key, each key's items in the record's order."""
-    found: dict[str, dict[str, list[Any]]] = {}
-    for name, pairs in c.items.items():
-        per_key = found.setdefault(name, {})
-        for key, item in pairs:
-            per_key.setdefault(key, []).append(item)
-    return {name: {key: tuple(its) for key, its in keys.items()} for name, keys in found.items()}
-
-
 def mentioned_by(backlinks: Iterable[Backlink]) -> frozenset[str]:
     """The ids of the records whose texts hold these mentions."""
     return frozenset(b.source for b in backlinks)
@@ -343,11 +366,11 @@ def assemble(
     partners: dict[str, dict[str, int]] = defaultdict(dict)
     for rid in records:
         c = contributions[rid]
-        for name, per_key in items_by_key(c).items():
+        for name, per_key in c.items.items():
             table = gathered[name]
             for key, its in per_key.items():
                 table.setdefault(key, []).append((rid, its))
-        for (a, b), n in c.pairs:
+        for a, b, n in pair_counts(c.pairs):
             partners[a][b] = partners[a].get(b, 0) + n
             partners[b][a] = partners[b].get(a, 0) + n
     linked: dict[str, Any] = {}

@@ -125,8 +125,8 @@ class Graph:
             same_place = was is not None and now is not None and (
                 was is now or _beyond_body(was) == _beyond_body(now)
             )
-            before = core.items_by_key(old) if old is not None else {}
-            after = core.items_by_key(new) if new is not None else {}
+            before = old.items if old is not None else {}
+            after = new.items if new is not None else {}
             for name in before.keys() | after.keys():
                 table = self.tables[name]
                 mine_before, mine_after = before.get(name, {}), after.get(name, {})
@@ -145,7 +145,7 @@ class Graph:
             for c, sign in ((old, -1), (new, 1)):
                 if c is None or same_pairs:
                     continue
-                for (a, b), n in c.pairs:
+                for a, b, n in core.pair_counts(c.pairs):
                     for x, y in ((a, b), (b, a)):
                         mine = self.partners.setdefault(x, {})
                         mine[y] = mine.get(y, 0) + sign * n
