@@ -140,6 +140,7 @@ def pair_counts(pairs: Pairs) -> Iterator[tuple[str, str, int]]:
 
 
 def flat_pairs(counts: Mapping[tuple[str, str], int]) -> Pairs:
+    """:data:`Pairs` from counts by pair (the inverse of :func:`pair_counts`)."""
     flat: list[str | int] = []
     for pair, n in sorted(counts.items()):
         flat += pair
@@ -219,7 +220,7 @@ def contribution(record: Record, links: TextLinks | None, found: Mapping[int, Fo
         grouped[name].setdefault(key, []).append(item)
 
     if links is not None:
-        by_target = grouped["backlinks"]
+        by_target = grouped["backlinks"]  # add() inlined: a corpus has a million backlinks
         for backlink in links.backlinks:
             by_target.setdefault(backlink.target, []).append(backlink)
     front = record.front
