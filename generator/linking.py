@@ -67,6 +67,15 @@ def refs_of(record: Record) -> Iterator[Ref]:
                 yield Ref(("quotes", i, "topics", j), topic, ("topics",))
 
 
+def referenced(record: Record) -> Iterator[str]:
+    """Every id a record's fields name (:func:`refs_of`, and a source's publisher and author)."""
+    for ref in refs_of(record):
+        yield ref.value
+    front = record.front
+    if isinstance(front, Source):
+        yield from (v for v in (front.publisher, front.author) if v)
+
+
 def _is_list(record: Record, i: int) -> bool:
     return ("quotes", i, "by", 0) in record.lines
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -479,7 +479,7 @@ class Engine:
                 self._refs.pop(rid, None)
         for rid in redo:
             record = records[rid]
-            self._refs[rid] = frozenset(_referenced(record))
+            self._refs[rid] = frozenset(linking.referenced(record))
             self._ref_problems[rid] = linking.record_problems(record, records, self._broken)
         problems = [p for rid in records for p in self._ref_problems[rid]]
         # Cycles run through the chains of kinds.CHAINS alone (an event's part_of...).
@@ -706,15 +706,6 @@ class Engine:
         if self._data is None or self._data[0] is not corpus:
             self._data = (corpus, opendata.data_files(corpus))
         return self._data[1]
-
-
-def _referenced(record: Record) -> Iterator[str]:
-    """The ids a record's fields name (what :func:`linking.record_problems` looks up)."""
-    for ref in linking.refs_of(record):
-        yield ref.value
-    front = record.front
-    if isinstance(front, Source):
-        yield from (v for v in (front.publisher, front.author) if v)
 
 
 def _meetings(corpus: Corpus, _deps: set[Dep]) -> dict[tuple[str, str], tuple[str, ...]]:
