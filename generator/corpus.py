@@ -14,6 +14,7 @@ from itertools import chain, combinations
 from typing import Any, cast
 
 from generator.dates import PartialDate
+from generator.linking import referenced
 from generator.mentions import Sentences, Text
 from generator.quotes import Found
 from generator.records import KIND_ORDER as KIND_ORDER
@@ -95,6 +96,9 @@ class Corpus:
     # each mentioned record -> the ids of the records whose texts mention it: what its feed
     # chooses from, unchanged when a sentence around a mention changes
     mentioned_in: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # each id that a record's fields name -> those records, oldest first: whether anything
+    # refers to a record is then one read of one key (see corpus_warnings)
+    referrers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def mappings(self) -> dict[str, Mapping[str, Any]]:
         """The corpus's mappings by field name: all of it but the list of all quotes."""
@@ -186,7 +190,7 @@ def _place_in_text(backlink: Backlink) -> tuple[int, int]:
 
 FIELDS = (
     "backlinks", "participations", "parts", "reported_by", "quotes_by", "quotes_at", "memberships",
-    "offices", "located", "suborganizations", "events_at", "tagged", "translations",
+    "offices", "located", "suborganizations", "events_at", "tagged", "translations", "referrers",
 )
 """The linked fields made of items that records contribute under a key (``marks``,
 ``quotes_in`` and ``related`` are made apart: see :func:`finish_related`)."""
@@ -277,6 +281,8 @@ def contribution(record: Record, links: TextLinks | None, found: Mapping[int, Fo
             add("offices", rid, Office(rid, role))
     elif isinstance(front, Place) and front.country:
         add("located", front.country, rid)
+    for referred in dict.fromkeys(referenced(record)):
+        add("referrers", referred, rid)
     # a text's pairs are its links' own (shared), unless taking part in an event adds to them
     own_pairs = links.pairs if links is not None else ()
     if pairs:
@@ -320,7 +326,7 @@ def finish(
         items.sort(key=lambda t: (records[t].language.tag, t))
     elif name == "participations":
         items.sort(key=lambda p: (keys[p.event], p.role or ""))
-    elif name in ("parts", "reported_by", "events_at", "tagged", "located"):
+    elif name in ("parts", "reported_by", "events_at", "tagged", "located", "referrers"):
         items.sort(key=keys.__getitem__)
     elif name == "memberships":
         items.sort(key=lambda m: (_since(m.since), m.organization, m.member))

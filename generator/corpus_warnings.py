@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping
 from generator import kinds
 from generator.corpus import Corpus
 from generator.dates import PartialDate
-from generator.linking import refs_of
 from generator.mentions import Text
 from generator.problems import Problem, warning
+from generator.records import Record
 from generator.schema import Event, Organization, Person, Source
 
 _CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|for|and|de|al|bin)?\s*[A-Z][\w'’-]+){0,4}")
@@ -113,34 +113,27 @@ def corpus_warnings(
 ) -> list[Problem]:
     """Every warning of a linked corpus. ``names_in``: the capitalised names of each source's
     text (:func:`capitalised_names`), where they are known already."""
-    return [problem for check in CHECKS for problem in check(corpus, names_in)]
-
-
-def _unreferenced(corpus: Corpus, _names_in: object = None) -> list[Problem]:
-    referenced: set[str] = set(corpus.backlinks)
-    for record in corpus.records.values():
-        for ref in refs_of(record):
-            referenced.add(ref.value)
-        front = record.front
-        if isinstance(front, Source):
-            referenced.update(v for v in (front.publisher, front.author) if v)
-    problems = []
-    for record in corpus.records.values():
-        if record.kind in kinds.DATED or record.id in referenced:
-            continue
-        problems.append(
-            warning(
-                record.path,
-                1,
-                f"nothing mentions '{record.id}': no text names it and no record refers to it "
-                "(add a name or alias that the texts use, or a [[" + record.id + "]] mention)",
-            )
-        )
+    records = corpus.records.values()
+    problems = [p for check in RECORD_CHECKS for record in records for p in check(corpus, record)]
+    problems.extend(candidate_records(corpus, names_in))
     return problems
 
 
-def _unreported_events(corpus: Corpus, _names_in: object = None) -> list[Problem]:
-    """Events that no source reports, neither them nor any event held within them."""
+def _unreferenced(corpus: Corpus, record: Record) -> list[Problem]:
+    if record.kind in kinds.DATED or record.id in corpus.backlinks or record.id in corpus.referrers:
+        return []
+    return [
+        warning(
+            record.path,
+            1,
+            f"nothing mentions '{record.id}': no text names it and no record refers to it "
+            "(add a name or alias that the texts use, or a [[" + record.id + "]] mention)",
+        )
+    ]
+
+
+def _unreported_event(corpus: Corpus, record: Record) -> list[Problem]:
+    """An event that no source reports, neither it nor any event held within it."""
 
     def reported(event_id: str, seen: frozenset[str] = frozenset()) -> bool:
         if event_id in corpus.reported_by:
@@ -149,6 +142,8 @@ def _unreported_events(corpus: Corpus, _names_in: object = None) -> list[Problem
             reported(part, seen | {event_id}) for part in corpus.parts.get(event_id, ()) if part not in seen
         )
 
+    if record.kind != "events" or reported(record.id):
+        return []
     return [
         warning(
             record.path,
@@ -156,30 +151,27 @@ def _unreported_events(corpus: Corpus, _names_in: object = None) -> list[Problem
             f"no source reports the event '{record.id}' or any event held within it: "
             "add it to a source's 'reports'",
         )
-        for record in corpus.records.values()
-        if record.kind == "events" and not reported(record.id)
     ]
 
 
-def _reported_before_it_happened(corpus: Corpus, _names_in: object = None) -> list[Problem]:
+def _reported_before_it_happened(corpus: Corpus, record: Record) -> list[Problem]:
+    front = record.front
+    if not isinstance(front, Source):
+        return []
     problems = []
-    for record in corpus.records.values():
-        front = record.front
-        if not isinstance(front, Source):
+    for i, event_id in enumerate(front.reports):
+        event = corpus.records.get(event_id)
+        if event is None or not isinstance(event.front, Event):
             continue
-        for i, event_id in enumerate(front.reports):
-            event = corpus.records.get(event_id)
-            if event is None or not isinstance(event.front, Event):
-                continue
-            if event.front.when.first_day() > front.published.last_day():
-                problems.append(
-                    warning(
-                        record.path,
-                        record.line_of("reports", i),
-                        f"field 'reports[{i}]': the event '{event_id}' ({event.front.when.human()}) is dated "
-                        f"after this source was published ({front.published.human()})",
-                    )
+        if event.front.when.first_day() > front.published.last_day():
+            problems.append(
+                warning(
+                    record.path,
+                    record.line_of("reports", i),
+                    f"field 'reports[{i}]': the event '{event_id}' ({event.front.when.human()}) is dated "
+                    f"after this source was published ({front.published.human()})",
                 )
+            )
     return problems
 
 
@@ -189,12 +181,11 @@ def _outside(when: PartialDate, since: PartialDate | None, until: PartialDate | 
     return until is not None and when.first_day() > until.last_day()
 
 
-def _dates_contradict_events(corpus: Corpus, _names_in: object = None) -> list[Problem]:
-    problems = []
-    for record in corpus.records.values():
-        front = record.front
-        if not isinstance(front, Event):
-            continue
+def _dates_contradict_events(corpus: Corpus, record: Record) -> list[Problem]:
+    """An event's participants whose role or membership dates do not cover its date."""
+    problems: list[Problem] = []
+    front = record.front
+    if isinstance(front, Event):
         when = front.when
         present = {p.id for p in front.participants}
         for i, participant in enumerate(front.participants):
@@ -231,7 +222,7 @@ def _dates_contradict_events(corpus: Corpus, _names_in: object = None) -> list[P
     return problems
 
 
-def _candidate_records(corpus: Corpus, names_in: Mapping[str, list[tuple[str, int]]] | None) -> list[Problem]:
+def candidate_records(corpus: Corpus, names_in: Mapping[str, list[tuple[str, int]]] | None) -> list[Problem]:
     known: set[str] = set(_CALENDAR)
     names_of_records: set[str] = set()
     for record in corpus.records.values():
@@ -306,13 +297,14 @@ def capitalised_names(text: Text) -> list[tuple[str, int]]:
     return found
 
 
-CHECKS: tuple[Callable[[Corpus, Mapping[str, list[tuple[str, int]]] | None], list[Problem]], ...] = (
+RecordCheck = Callable[[Corpus, Record], list[Problem]]
+
+RECORD_CHECKS: tuple[RecordCheck, ...] = (
     _unreferenced,
-    _unreported_events,
+    _unreported_event,
     _reported_before_it_happened,
     _dates_contradict_events,
-    _candidate_records,
 )
-"""The warnings of a linked corpus, each a function of the corpus (and the capitalised names
-of the texts), in the order they are reported; the engine keeps each one's result until
-what it read changes."""
+"""The warnings of one record of a linked corpus, each a function of the corpus and the
+record: the engine keeps each record's until what making it read changes. (Candidate
+records are a warning of the whole corpus: :func:`candidate_records`.)"""

@@ -31,7 +31,7 @@ from typing import Any
 
 from generator import collector, feeds, kinds, linking, opendata, pages, relations
 from generator.corpus import Contribution, Corpus, TextLinks, contribution, text_links
-from generator.corpus_warnings import CHECKS, capitalised_names
+from generator.corpus_warnings import RECORD_CHECKS, candidate_records, capitalised_names
 from generator.incremental.graph import Graph
 from generator.incremental.reads import KEYS, Dep, Noting, noting_corpus
 from generator.mentions import Matcher, Text
@@ -135,6 +135,11 @@ class Engine:
         self._capitalised_changed: set[str] = set()
         self._whole: dict[str, tuple[Any, frozenset[Dep]]] = {}  # see _of_whole
         self._whole_made: dict[str, tuple[Any, frozenset[Dep]]] = {}  # _whole when outputs were last made
+        # each record's warnings (see _record_warnings): (check, id) -> (problems, what it read)
+        self._warned: dict[tuple[int, str], tuple[list[Problem], frozenset[Dep]]] = {}
+        self._warned_by: dict[Dep, set[tuple[int, str]]] = {}  # what was read -> the checks that read it
+        self._warn_again: set[tuple[int, str]] = set()  # checks whose reads changed (or new records)
+        self._warned_list: list[Problem] | None = None  # every record's warnings, as one list
         self._derived_from: tuple[Any, Any] = (None, None)
         self._contributions: dict[str, Contribution] = {}
         self._ref_problems: dict[str, list[Problem]] = {}
@@ -199,14 +204,46 @@ class Engine:
         self._pending |= changes
         for name in [n for n, (_value, deps) in self._whole.items() if not deps.isdisjoint(changes)]:
             del self._whole[name]
+        for dep in changes:
+            self._warn_again.update(self._warned_by.pop(dep, ()))
+        self._warn_again.update((i, rid) for rid in changed_ids for i in range(len(RECORD_CHECKS)))
         if not has_errors(linked):  # as the core does: warnings of a corpus whose links hold
-            for i, warnings_of in enumerate(CHECKS):
-                linked.extend(self._of_whole(f"warnings:{i}", functools.partial(self._warnings, warnings_of)))
+            linked.extend(self._record_warnings())
+            linked.extend(self._of_whole("candidates", self._candidates))
         problems.extend(linked)
         return sorted_problems(problems)
 
-    def _warnings(self, check: Callable[..., list[Problem]], corpus: Corpus, deps: set[Dep]) -> list[Problem]:
-        return check(corpus, Noting("capitalised", self._capitalised, deps))
+    def _record_warnings(self) -> list[Problem]:
+        """Every record's warnings (:data:`RECORD_CHECKS`), each check of each record made
+        again only when what it read changed."""
+        again, self._warn_again = self._warn_again, set()
+        if again or self._warned_list is None:
+            deps: set[Dep] = set()  # shared by the noting corpus: emptied after each check
+            corpus = noting_corpus(self.graph.corpus, deps)
+            records = self.graph.corpus.records
+            for key in sorted(again):
+                i, rid = key
+                known = self._warned.pop(key, None)
+                if known is not None:
+                    for dep in known[1]:
+                        readers = self._warned_by.get(dep)
+                        if readers is not None:
+                            readers.discard(key)
+                            if not readers:
+                                del self._warned_by[dep]
+                if rid not in records:
+                    continue
+                deps.clear()
+                found = RECORD_CHECKS[i](corpus, corpus.records[rid])
+                read = frozenset(deps)
+                self._warned[key] = (found, read)
+                for dep in read:
+                    self._warned_by.setdefault(dep, set()).add(key)
+            self._warned_list = [p for found, _read in self._warned.values() for p in found]
+        return self._warned_list
+
+    def _candidates(self, corpus: Corpus, deps: set[Dep]) -> list[Problem]:
+        return candidate_records(corpus, Noting("capitalised", self._capitalised, deps))
 
     def _of_whole(self, name: str, compute: Callable[[Corpus, set[Dep]], Any]) -> Any:
         """A value computed from the whole corpus (its warnings, the countries' meetings), kept
