@@ -309,13 +309,13 @@ def finish(
     records: Mapping[str, Record],
 ) -> tuple[Any, ...] | None:
     """The value of field ``name`` at ``key`` from each contributor's items there
-    (``contributed``: (contributor id, items), in contributor id order); ``None`` for none.
-    ``keys`` holds every record's sort key."""
+    (``contributed``: (contributor id, items), in the contributors' order, :func:`sort_key`);
+    ``None`` for none. ``keys`` holds every record's sort key."""
     if name == "backlinks":
         if key not in records:
             return None
-        ordered = sorted(contributed, key=lambda c: keys[c[0]])  # oldest text first
-        value: tuple[Any, ...] = tuple(chain.from_iterable(its for _rid, its in ordered))
+        # oldest text first: the contributors' order
+        value: tuple[Any, ...] = tuple(chain.from_iterable(its for _rid, its in contributed))
         return value or None
     items = [item for _rid, its in contributed for item in its]
     if not items:
@@ -371,7 +371,7 @@ def assemble(
     keys = {rid: sort_key(record) for rid, record in records.items()}
     gathered: dict[str, dict[str, list[tuple[str, tuple[Any, ...]]]]] = {name: {} for name in FIELDS}
     partners: dict[str, dict[str, int]] = defaultdict(dict)
-    for rid in records:
+    for rid in sorted(records, key=keys.__getitem__):  # each key's contributors in their order
         c = contributions[rid]
         for name, per_key in c.items.items():
             table = gathered[name]

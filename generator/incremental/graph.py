@@ -15,6 +15,7 @@ in between changed and changed back.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -37,6 +38,9 @@ class Graph:
         self.contributions: dict[str, Contribution] = {}
         # field -> key -> contributor -> its items there
         self.tables: dict[str, dict[str, dict[str, tuple[Any, ...]]]] = {n: {} for n in core.FIELDS}
+        # field -> key -> its contributors' sort keys, in order (what core.finish is given): kept
+        # by insertion, so that a key with thousands of contributors is never sorted again
+        self.order: dict[str, dict[str, list[tuple[Any, ...]]]] = {n: {} for n in core.FIELDS}
         self.values: dict[str, dict[str, Any]] = {n: {} for n in (*core.FIELDS, *_DERIVED)}
         self.partners: dict[str, dict[str, int]] = {}
         self.quotes: tuple[core.QuoteRef, ...] = ()
@@ -88,6 +92,7 @@ class Graph:
         changed = set(changed)
         deps: set[Dep] = set()
         old_records = self.records
+        old_keys = {rid: self.keys[rid] for rid in changed if rid in self.keys}
         for rid in changed:  # what the outputs saw of these records, before they change
             was, now = old_records.get(rid), records.get(rid)
             if was is now:
@@ -127,19 +132,26 @@ class Graph:
             )
             before = old.items if old is not None else {}
             after = new.items if new is not None else {}
+            key_before: Any = old_keys.get(rid)
+            key_after: Any = self.keys.get(rid)
             for name in before.keys() | after.keys():
-                table = self.tables[name]
+                table, order = self.tables[name], self.order[name]
                 mine_before, mine_after = before.get(name, {}), after.get(name, {})
                 for key in mine_before.keys() | mine_after.keys():
                     its = mine_after.get(key)
                     if same_place and mine_before.get(key) == its:
                         continue
                     touched[name].add(key)
+                    if key in mine_before and (its is None or key_before != key_after):
+                        ordered = order[key]
+                        del ordered[bisect_left(ordered, key_before)]
                     if its is None:
-                        table[key].pop(rid, None)
+                        del table[key][rid]
                         if not table[key]:
-                            del table[key]
+                            del table[key], order[key]
                     else:
+                        if key not in mine_before or key_before != key_after:
+                            insort(order.setdefault(key, []), key_after)
                         table.setdefault(key, {})[rid] = its
             same_pairs = same_place and old is not None and new is not None and old.pairs == new.pairs
             for c, sign in ((old, -1), (new, 1)):
@@ -170,9 +182,10 @@ class Graph:
                 related.update(self.partners.get(rid, ()))
 
         for name, keys in touched.items():
-            table = self.tables[name]
+            table, order = self.tables[name], self.order[name]
             for key in keys:
-                contributed = sorted(table.get(key, {}).items())
+                held = table.get(key, {})
+                contributed = [(k[-1], held[k[-1]]) for k in order.get(key, ())]
                 value = core.finish(name, key, contributed, self.keys, self.records)
                 self._put(name, key, value, deps)
                 if name == "backlinks":
