@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from itertools import chain, combinations
+from operator import itemgetter
 from typing import Any, cast
 
 from generator.dates import PartialDate
@@ -315,7 +316,7 @@ def finish(
         if key not in records:
             return None
         # oldest text first: the contributors' order
-        value: tuple[Any, ...] = tuple(chain.from_iterable(its for _rid, its in contributed))
+        value: tuple[Any, ...] = tuple(chain.from_iterable(map(itemgetter(1), contributed)))
         return value or None
     items = [item for _rid, its in contributed for item in its]
     if not items:

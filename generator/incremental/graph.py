@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import Any
 
 from generator import corpus as core
@@ -25,6 +26,7 @@ from generator.incremental.reads import KEYS, WHOLE, Dep
 from generator.mentions import Text
 from generator.records import Record
 
+_LAST = itemgetter(-1)  # a sort key's last part: the record's id
 _DERIVED = ("marks", "quotes_in", "related", "mention_counts", "mentioned_in")
 
 
@@ -185,7 +187,8 @@ class Graph:
             table, order = self.tables[name], self.order[name]
             for key in keys:
                 held = table.get(key, {})
-                contributed = [(k[-1], held[k[-1]]) for k in order.get(key, ())]
+                rids = list(map(_LAST, order.get(key, ())))  # (map and zip: no Python loop per item)
+                contributed = list(zip(rids, map(held.__getitem__, rids), strict=True))
                 value = core.finish(name, key, contributed, self.keys, self.records)
                 self._put(name, key, value, deps)
                 if name == "backlinks":
