@@ -198,9 +198,11 @@ class Engine:
             linked.extend(self._mention_problems[rid])
         for rid in self._quotes:
             linked.extend(self._quotes[rid][1])
-        changes = self.graph.update(self._records, self._texts, self._contributions, changed_ids)
-        changes.update(("capitalised", rid) for rid in self._capitalised_changed)
+        changed_ids |= self._capitalised_changed
         self._capitalised_changed = set()
+        changes = self.graph.update(
+            self._records, self._texts, self._contributions, changed_ids, self._capitalised
+        )
         self._pending |= changes
         for name in [n for n, (_value, deps) in self._whole.items() if not deps.isdisjoint(changes)]:
             del self._whole[name]
@@ -242,8 +244,14 @@ class Engine:
             self._warned_list = [p for found, _read in self._warned.values() for p in found]
         return self._warned_list
 
-    def _candidates(self, corpus: Corpus, deps: set[Dep]) -> list[Problem]:
-        return candidate_records(corpus, Noting("capitalised", self._capitalised, deps))
+    def _candidates(self, _noting: Corpus, deps: set[Dep]) -> list[Problem]:
+        # It reads every record and the capitalised names of every text: said outright, and
+        # computed on the plain corpus (noting each of 20,000 reads cost more than the check).
+        corpus = self.graph.corpus
+        deps.update((("records", KEYS), ("texts", KEYS)))
+        deps.update(("records", rid) for rid in corpus.records)
+        deps.update(("capitalised", rid) for rid in corpus.texts)
+        return candidate_records(corpus, self.graph.capitalised)
 
     def _of_whole(self, name: str, compute: Callable[[Corpus, set[Dep]], Any]) -> Any:
         """A value computed from the whole corpus (its warnings, the countries' meetings), kept

@@ -37,6 +37,7 @@ class Graph:
         self.records: dict[str, Record] = {}
         self.keys: dict[str, tuple[object, ...]] = {}
         self.texts: dict[str, Text] = {}
+        self.capitalised: dict[str, list[tuple[str, int]]] = {}  # each source's (corpus_warnings)
         self.contributions: dict[str, Contribution] = {}
         # field -> key -> contributor -> its items there
         self.tables: dict[str, dict[str, dict[str, tuple[Any, ...]]]] = {n: {} for n in core.FIELDS}
@@ -72,6 +73,8 @@ class Graph:
             if record is None:
                 return None
             return record.body if name == "bodies" else _beyond_body(record)
+        if name == "capitalised":
+            return self.capitalised.get(key)
         store: Mapping[str, Any] = self.texts if name == "texts" else self.values[name]
         return frozenset(store) if key == KEYS else store.get(key)
 
@@ -87,10 +90,12 @@ class Graph:
         texts: Mapping[str, Text],
         contributions: Mapping[str, Contribution],
         changed: Iterable[str],
+        capitalised: Mapping[str, list[tuple[str, int]]] | None = None,
     ) -> set[Dep]:
-        """Take the records, texts and contributions of this update, of which those of the
-        ids in ``changed`` (records added, removed or changed, texts or quote places changed)
-        differ from the last; returns what changed in the corpus."""
+        """Take the records, texts and contributions of this update (and the capitalised
+        names of the sources' texts), of which those of the ids in ``changed`` (records added,
+        removed or changed, texts or quote places changed) differ from the last; returns what
+        changed in the corpus."""
         changed = set(changed)
         deps: set[Dep] = set()
         old_records = self.records
@@ -119,6 +124,15 @@ class Graph:
             if self.texts.get(rid) is not texts.get(rid):
                 self._note(deps, ("texts", rid))
         self.texts = dict(texts)
+        if capitalised is not None:
+            for rid in changed:
+                names = capitalised.get(rid)
+                if names != self.capitalised.get(rid):
+                    self._note(deps, ("capitalised", rid))
+                    if names is None:
+                        del self.capitalised[rid]
+                    else:
+                        self.capitalised[rid] = names
 
         touched: dict[str, set[str]] = {n: set() for n in core.FIELDS}
         related: set[str] = set()
