@@ -130,16 +130,22 @@ def link(records: Mapping[str, Record], broken: set[str] | None = None) -> tuple
         quotes, found = linking.locate_quotes(records, texts)
         problems.extend(found)
         corpus = corpus_mod.build(records, texts, quotes)
-        if not has_errors(problems):
-            problems.extend(corpus_warnings(corpus))
     return corpus, problems
 
 
 def check(content: Path, shown_base: Path | None = None) -> tuple[Corpus | None, list[Problem]]:
-    """Everything but rendering: the linked corpus (if it loaded) and all problems."""
+    """Everything but rendering: the linked corpus (if it loaded) and all problems.
+
+    The warnings of the corpus as a whole (:func:`corpus_warnings`) are those of a whole
+    corpus: every file read and every link holding. With a file broken they would be
+    partly false (a record that only the broken file names is not "unreferenced"), so they
+    wait for the save that mends it."""
     records, broken, problems = load(content, shown_base)
     corpus, found = link(records, broken)
     problems.extend(found)
+    if not has_errors(problems):
+        with collector.paused():
+            problems.extend(corpus_warnings(corpus))
     return corpus, sorted_problems(problems)
 
 

@@ -9,6 +9,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from generator.incremental import Engine
+from generator.incremental import engine as engine_module
 from generator.site import Generated, SiteInfo, check, generate
 from site_tests.conftest import FIXTURES, ROOT
 
@@ -171,6 +173,77 @@ def test_a_file_broken_then_mended_makes_nothing_again(project: Path) -> None:
     assert_same_as_fresh(engine, project)
 
 
+def test_the_warnings_of_the_whole_corpus_wait_while_a_file_is_broken(project: Path) -> None:
+    """A record only the broken file named is not "unreferenced": the corpus's warnings come
+    back with the save that mends it, and the saves in between leave the linked corpus as
+    it was (the save that mends is an ordinary one)."""
+    engine = engine_for(project)
+    good = engine.update()
+    warned = [p.format() for p in good.problems if p.severity.value == "warning"]
+    assert any("no source reports" in w for w in warned), warned  # the fixture has some
+    before = engine.graph.corpus
+    path = project / "content/sources/tehran-meeting.md"
+    original = path.read_text(encoding="utf-8")
+    path.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    broken = engine.update([path])
+    assert not broken.ok
+    assert not any("no source reports" in p.message for p in broken.problems)
+    assert [p.format() for p in broken.problems] == [p.format() for p in fresh(project).problems]
+    assert engine.graph.corpus is before  # not linked again for a corpus that shows nothing
+    _corpus, checked = engine.check()  # what `check` and the language server get: as it is
+    assert "tehran-meeting" not in engine.graph.corpus.records
+    assert list(checked) == list(broken.problems)
+    path.write_text(original, encoding="utf-8")
+    mended = engine.update([path])
+    assert [p.format() for p in mended.problems if p.severity.value == "warning"] == warned
+    assert_same_as_fresh(engine, project)
+
+
+def _collects(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the engine's whole collections of the files read (who has which id)."""
+    calls: list[int] = []
+    real = engine_module.collect
+
+    def counted(reads: Any) -> Any:
+        calls.append(len(reads))
+        return real(reads)
+
+    monkeypatch.setattr(engine_module, "collect", counted)
+    return calls
+
+
+def test_a_save_that_breaks_or_mends_a_file_reads_only_that_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = engine_for(project)
+    engine.update()
+    calls = _collects(monkeypatch)
+    path = project / "content/places/tehran.md"
+    original = path.read_text(encoding="utf-8")
+    EDITS["broken file"](project)
+    assert not engine.update([path]).ok
+    path.write_text(original, encoding="utf-8")
+    assert engine.update([path]).ok
+    assert calls == []  # the other files' records and problems were kept as they were
+    assert_same_as_fresh(engine, project)
+
+
+def test_a_broken_file_whose_id_another_file_has_is_settled_by_a_whole_look(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two files with one id: which one has it is for the whole look to say, whichever breaks."""
+    write("content/topics/tehran.md", "---\nname: Tehran topic\n---\n")(project)
+    engine = engine_for(project)
+    assert not engine.update().ok  # the id is used twice
+    calls = _collects(monkeypatch)
+    EDITS["broken file"](project)
+    engine.update([project / "content/places/tehran.md"])
+    assert len(calls) == 1
+    assert_same_as_fresh(engine, project)
+    (project / "content/places/tehran.md").unlink()
+    assert_same_as_fresh(engine, project)
+
+
 def test_an_unchanged_corpus_is_not_read_or_made_again(project: Path) -> None:
     engine = engine_for(project)
     first = engine.update()
@@ -237,6 +310,7 @@ TOUCHED = [
     ("an editor's backup beside it", lambda r: (r / "content/sources/.tehran-meeting.md.swp").write_text("x"),
      ["content/sources/.tehran-meeting.md.swp"], 0),
     ("a template", lambda r: EDITS["template"](r), ["templates/pages/timeline.md.j2"], 0),
+    ("a file broken", lambda r: EDITS["broken file"](r), ["content/places/tehran.md"], 1),
     ("a new record", lambda r: EDITS["new record"](r), ["content/people/wang-yi.md"], "all"),
     ("a deleted record", lambda r: EDITS["removed record"](r), ["content/events/sco-press.md"], "all"),
     ("a new folder", lambda r: (r / "content/evnts").mkdir(), ["content/evnts"], "all"),

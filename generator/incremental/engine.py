@@ -116,7 +116,8 @@ class Engine:
         self.base = shown_base if shown_base is not None else content.parent
         self.site = site or SiteInfo()
         self.graph = Graph()
-        self._reads: dict[str, tuple[StatKey, Path, FileRead]] = {}
+        self._reads: dict[str, tuple[StatKey, Path, str, FileRead]] = {}  # shown -> (stat, path, kind, read)
+        self._claims: dict[str, int] = {}  # each id: how many files claim it (see _claim)
         self._files: list[tuple[str, Path]] | None = None  # the record files of the last look at all
         self._file_problems: list[Problem] = []
         self._known_paths: tuple[list[tuple[str, Path]], dict[str, str]] | None = None
@@ -133,6 +134,7 @@ class Engine:
         self._links: dict[str, TextLinks] = {}
         self._capitalised: dict[str, list[tuple[str, int]]] = {}
         self._capitalised_changed: set[str] = set()
+        self._ungraphed: set[str] = set()  # ids changed since the graph was last updated (see _check)
         self._whole: dict[str, tuple[Any, frozenset[Dep]]] = {}  # see _of_whole
         self._whole_made: dict[str, tuple[Any, frozenset[Dep]]] = {}  # _whole when outputs were last made
         # each record's warnings (see _record_warnings): (check, id) -> (problems, what it read)
@@ -186,20 +188,34 @@ class Engine:
         reading and linking), kept up to date the same way; no output is made (the next
         :meth:`update` makes what this left to do)."""
         with collector.kept():
-            problems = self._check(Stats(), touched)
+            problems = self._check(Stats(), touched, graphed=True)
         return self.graph.corpus, tuple(problems)
 
-    def _check(self, stats: Stats, touched: Iterable[Path] | None = None) -> list[Problem]:
+    def _check(
+        self, stats: Stats, touched: Iterable[Path] | None = None, graphed: bool = False
+    ) -> list[Problem]:
+        """Every problem of reading and linking the files as they are now, and the warnings
+        of the corpus if it is whole (as :func:`generator.site.check` gives them).
+
+        With an error, no output is made and no warning of the whole corpus is shown: the
+        linked corpus (:attr:`graph`) stays the last good one unless ``graphed`` asks for it
+        as it is, and what changed waits (:attr:`_ungraphed`) for the save that mends the
+        error, which finds the corpus as it was before the break: a save that breaks a file
+        costs its reading and linking, and the one that mends it what it changed."""
         changed_ids, problems = self._read(stats, touched)
         changed_ids |= self._link(changed_ids, stats)
-        linked = self._reference_problems(changed_ids)
-        linked.extend(linking.ambiguity_warnings(self._records, self._matcher))
+        problems.extend(self._reference_problems(changed_ids))
+        problems.extend(linking.ambiguity_warnings(self._records, self._matcher))
         for rid in self._texts:
-            linked.extend(self._mention_problems[rid])
+            problems.extend(self._mention_problems[rid])
         for rid in self._quotes:
-            linked.extend(self._quotes[rid][1])
-        changed_ids |= self._capitalised_changed
+            problems.extend(self._quotes[rid][1])
+        self._ungraphed |= changed_ids | self._capitalised_changed
         self._capitalised_changed = set()
+        whole = not has_errors(problems)
+        if not whole and not graphed:
+            return sorted_problems(problems)
+        changed_ids, self._ungraphed = self._ungraphed, set()
         changes = self.graph.update(
             self._records, self._texts, self._contributions, changed_ids, self._capitalised
         )
@@ -209,10 +225,9 @@ class Engine:
         for dep in changes:
             self._warn_again.update(self._warned_by.pop(dep, ()))
         self._warn_again.update((i, rid) for rid in changed_ids for i in range(len(RECORD_CHECKS)))
-        if not has_errors(linked):  # as the core does: warnings of a corpus whose links hold
-            linked.extend(self._record_warnings())
-            linked.extend(self._of_whole("candidates", self._candidates))
-        problems.extend(linked)
+        if whole:
+            problems.extend(self._record_warnings())
+            problems.extend(self._of_whole("candidates", self._candidates))
         return sorted_problems(problems)
 
     def _record_warnings(self) -> list[Problem]:
@@ -298,19 +313,23 @@ class Engine:
         assert files is not None
         problems = list(self._file_problems)
         reads: list[tuple[Path, FileRead]] = []
-        seen: dict[str, tuple[StatKey, Path, FileRead]] = {}
+        seen: dict[str, tuple[StatKey, Path, str, FileRead]] = {}
+        claims: dict[str, int] = {}
         for kind, path in files:
             shown = display_path(path, self.base)
             known = self._reads.get(shown)
             if look is None or shown in look or known is None:
                 stats.files_looked_at += 1
                 key = _stat(path)
-                if known is None or known[0] != key or key[2] < 0 or known[1] != path:
+                if known is None or known[0] != key or key[2] < 0 or known[1] != path or known[2] != kind:
                     stats.files_read += 1
-                    known = (key, path, read_record(kind, path, shown))
+                    known = (key, path, kind, read_record(kind, path, shown))
             seen[shown] = known
-            reads.append((path, known[2]))
+            reads.append((path, known[3]))
+            claim = _claim(path, known[3])
+            claims[claim] = claims.get(claim, 0) + 1
         self._reads = seen
+        self._claims = claims
         records, broken, found = collect(reads)
         self._found = found
         problems.extend(found)
@@ -321,12 +340,12 @@ class Engine:
         return changed, problems
 
     def _read_some(self, stats: Stats, look: set[str]) -> tuple[set[str], list[Problem]] | None:
-        """The files events named read again, when what each gives is a valid record with the
-        id it had (the usual save): the other records, and the problems of the other files,
-        are as they were. ``None`` otherwise (what is read is kept for the whole look)."""
+        """The files events named read again, when no id each had or has now is another
+        file's too (the usual save; a file broken, mended, or given another id): the other
+        records, and the problems of the other files, are as they were. ``None`` otherwise
+        (what is read is kept for the whole look, where :func:`collect` says who has an id)."""
         reads = dict(self._reads)
-        fresh: dict[str, FileRead] = {}
-        usual = True
+        fresh: dict[str, tuple[FileRead, FileRead]] = {}  # shown -> (as it was, as it is)
         looked = times_read = 0
         for shown in look:
             known = reads.get(shown)
@@ -336,32 +355,48 @@ class Engine:
             key = _stat(known[1])
             if known[0] == key and key[2] >= 0:
                 continue
-            old = known[2].record
-            if old is None:
-                return None  # a broken file: collect says what it is now
             times_read += 1
-            again = read_record(old.kind, known[1], shown)
-            reads[shown] = (key, known[1], again)
-            if again.record is None or again.record.id != old.id:
-                usual = False
-                continue
-            if self._records.get(old.id) is not old:
-                usual = False  # an id used twice: who has it is collect's to say
-            fresh[shown] = again
+            again = read_record(known[2], known[1], shown)
+            reads[shown] = (key, known[1], known[2], again)
+            fresh[shown] = (known[3], again)
         self._reads = reads  # what was read is kept, for the whole look if it comes to one
         stats.files_read += times_read  # (the whole look does not read these again)
-        if not usual:
-            return None
+        claims = dict(self._claims)
+        for shown, (was, now) in fresh.items():
+            path = reads[shown][1]
+            before, after = _claim(path, was), _claim(path, now)
+            claims[before] -= 1
+            if not claims[before]:
+                del claims[before]
+            claims[after] = claims.get(after, 0) + 1
+        for shown, (was, now) in fresh.items():
+            path = reads[shown][1]
+            before, after = _claim(path, was), _claim(path, now)
+            if (before != after and before in claims) or claims[after] != 1:
+                return None  # an id that two files claim: who has it is collect's to say
         stats.files_looked_at += looked
-        records = dict(self._records)
-        changed: set[str] = set()
-        for read in fresh.values():
-            assert read.record is not None
-            records[read.record.id] = read.record
-            changed.add(read.record.id)
+        self._claims = claims
+        old = self._records
+        records = dict(old)
+        broken = set(self._broken)
+        claimed: set[str] = set()
+        for shown, (was, _now) in fresh.items():
+            before = _claim(reads[shown][1], was)
+            records.pop(before, None)
+            broken.discard(before)
+            claimed.add(before)
+        for shown, (_was, now) in fresh.items():
+            after = _claim(reads[shown][1], now)
+            if now.record is not None:
+                records[after] = now.record
+            else:
+                broken.add(after)
+            claimed.add(after)
+        changed = {rid for rid in claimed if records.get(rid) is not old.get(rid)}
         self._records = records
-        self._found = [p for p in self._found if p.path not in look]
-        self._found += [p for read in fresh.values() for p in read.problems]
+        self._broken = frozenset(broken)
+        self._found = [p for p in self._found if p.path not in fresh]
+        self._found += [p for was, now in fresh.values() for p in now.problems]
         return changed, [*self._file_problems, *self._found]
 
     def _to_look_at(self, files: list[tuple[str, Path]], touched: Iterable[Path]) -> set[str] | None:
@@ -775,6 +810,13 @@ def _site_feed(site_name: str, corpus: Corpus) -> feeds.Wanted:
 
 def _record_feed(site_name: str, rid: str, corpus: Corpus) -> feeds.Wanted:
     return feeds.record_feed(corpus, site_name, corpus.records[rid])
+
+
+def _claim(path: Path, read: FileRead) -> str:
+    """The id a file claims: its record's, or the one :func:`collect` counts as broken."""
+    if read.record is not None:
+        return read.record.id
+    return read.broken_id or path.name[: -len(".md")]
 
 
 def _stat(path: Path) -> StatKey:
