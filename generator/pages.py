@@ -32,6 +32,7 @@ from generator.corpus import KIND_ORDER, Backlink, Corpus, QuoteRef, sort_key
 from generator.pictures import Graph, MapSpec, Network, Timeline, TimelineEntry
 from generator.records import KIND_LABELS, Record
 from generator.schema import Country, Event, Place, Source
+from generator.translations import original_of
 
 BACKLINKS_SHOWN = 50  # on a record's page, newest sources first (100 kept a place page over 150 KB)
 MENTIONS_PER_PAGE = 100  # on the pages listing all mentions of a much-mentioned record
@@ -419,7 +420,8 @@ def _grouped(backlinks: list[Backlink], corpus: Corpus | None = None) -> list[Me
     if corpus is None or not corpus.translations:
         return made
     # a text and its translations together: each translation right after its original
-    originals = {t: o for o, ts in corpus.translations.items() for t in ts if o in groups}
+    # (asked of the chunk's own sources: a pager of hundreds of pages asks it once per page)
+    originals = {t: o for t in groups if (o := original_of(corpus.records[t])) and o != t and o in groups}
     together: list[MentionGroup] = []
     for group in made:
         if group.source in originals:

@@ -151,6 +151,7 @@ class Engine:
         self._cycles: list[Problem] | None = None  # the cycle problems of the records' chains
         self._kinds_seen = 0  # counts the changes of _kind_of: the output groups follow it
         self._outputs: dict[str, Output] = {}
+        self._with_problems: set[str] = set()  # the outputs whose making found problems
         self._index: dict[Dep, set[str]] = {}
         self._pending: set[Dep] = set()  # changes not yet made into outputs (while broken)
         self._templates_key: object = None
@@ -675,6 +676,7 @@ class Engine:
             self._templates_key = key
             self._renderer = Renderer(self.templates / "pages", corpus, None, self.site.url)
             self._outputs.clear()
+            self._with_problems.clear()
             self._index.clear()
             self._served_whole = False
         group_key = (self._kinds_seen, self._templates_key)
@@ -691,21 +693,21 @@ class Engine:
         for gone in set(self._outputs) - set(groups):
             remade.append((gone, self._outputs.get(gone)))
             self._forget(gone)
-        problems: list[Problem] = []
-        for name, make in groups.items():
-            if name not in affected:
-                stats.outputs_kept += 1
-                problems.extend(self._outputs[name].problems)
-                continue
-            stats.outputs_made += 1
+        to_make = [name for name in groups if name in affected]  # in the groups' order
+        stats.outputs_made += len(to_make)
+        stats.outputs_kept += len(groups) - len(to_make)
+        for name in to_make:
             previous = self._outputs.get(name)
-            output = make(corpus, previous)
+            output = groups[name](corpus, previous)
             remade.append((name, previous))
             self._forget(name)
             self._outputs[name] = output
             for dep in output.deps:
                 self._index.setdefault(dep, set()).add(name)
-            problems.extend(output.problems)
+            if output.problems:
+                self._with_problems.add(name)
+        # (the few outputs with problems are kept by name: no walk over every output for them)
+        problems = [p for name in sorted(self._with_problems) for p in self._outputs[name].problems]
         self._pending.clear()
         self.graph.settle()
         self._whole_made = dict(self._whole)
@@ -767,6 +769,7 @@ class Engine:
         self._served_whole = True
 
     def _forget(self, name: str) -> None:
+        self._with_problems.discard(name)
         old = self._outputs.pop(name, None)
         if old is None:
             return
