@@ -200,7 +200,10 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         if again:
             log.info(f"corpus: {again} warning(s) as before (python -m generator check lists them all)")
         if self.serving:
-            self.warned = {p for p in problems if p.severity.value != "error"}
+            warned = {p for p in problems if p.severity.value != "error"}
+            # With an error the corpus's warnings wait (generator.site.check): those told before
+            # are still known, so the save that mends the error does not tell them all again.
+            self.warned = self.warned | warned if self.problems else warned
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path in self.pages:

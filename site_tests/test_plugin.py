@@ -116,3 +116,10 @@ def test_a_serve_logs_each_warning_once_and_every_error_each_time(caplog: pytest
     assert "content/b.md:1:1" in shown and "content/c.md:2:1" in shown
     assert "content/a.md" not in shown and "1 warning(s) as before" in shown
     assert plugin.problems == [broken]
+    # the corpus's warnings wait while a file has an error: the mending save does not tell them again
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.corpus"):
+        plugin._report((broken,))
+        caplog.clear()
+        plugin._report((old, new))
+    assert "content/a.md" not in caplog.text and "content/b.md" not in caplog.text
+    assert "2 warning(s) as before" in caplog.text and plugin.problems == []
