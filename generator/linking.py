@@ -189,16 +189,17 @@ MatcherInputs = tuple[tuple[str, tuple[str, ...], bool], ...]  # (id, names, inf
 def matcher_inputs(records: Mapping[str, Record]) -> MatcherInputs:
     """What :func:`build_matcher` makes its matcher from: equal inputs, equal matchers."""
     named = [r for r in records.values() if kinds.BY_NAME[r.kind].named_in_texts]
-    return tuple((r.id, r.aliases, r.inflects) for r in named)
+    return tuple(sorted((r.id, r.aliases, r.inflects) for r in named))  # whatever order they came in
 
 
 def build_matcher(records: Mapping[str, Record]) -> Matcher:
     return matcher_of(matcher_inputs(records))
 
 
-def matcher_of(inputs: MatcherInputs) -> Matcher:
+def matcher_of(inputs: MatcherInputs, find: bool = True) -> Matcher:
+    """The matcher of these names (``find=False``: which record each names, and no pattern)."""
     fixed = [rid for rid, _names, inflects in inputs if not inflects]
-    return Matcher.build({rid: names for rid, names, _inflects in inputs}, fixed=fixed)
+    return Matcher.build({rid: names for rid, names, _inflects in inputs}, fixed=fixed, find=find)
 
 
 def ambiguity_warnings(records: Mapping[str, Record], matcher: Matcher) -> list[Problem]:

@@ -228,6 +228,44 @@ def test_a_save_that_breaks_or_mends_a_file_reads_only_that_file(
     assert_same_as_fresh(engine, project)
 
 
+def test_a_named_record_broken_keeps_the_names_as_they_were_until_it_is_mended(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Breaking a record that texts name (Tehran) builds no matcher and scans no text, nor
+    does mending it as it was; texts edited meanwhile, and a mending that renames it, come
+    out as a fresh build gives them."""
+    from generator import linking
+
+    engine = engine_for(project)
+    engine.update()
+    built: list[bool] = []
+    real = linking.matcher_of
+
+    def counted(inputs: Any, find: bool = True) -> Any:
+        built.append(find)
+        return real(inputs, find)
+
+    monkeypatch.setattr(linking, "matcher_of", counted)
+    place = project / "content/places/tehran.md"
+    source = project / "content/sources/tehran-meeting.md"
+    original = place.read_text(encoding="utf-8")
+    EDITS["broken file"](project)
+    broken = engine.update([place])
+    assert not broken.ok
+    assert [p.format() for p in broken.problems] == [p.format() for p in fresh(project).problems]
+    built.remove(True)  # the fresh build's
+    edit("content/sources/tehran-meeting.md", "met in Tehran on", "met in Tehran, again, on")(project)
+    assert not engine.update([source]).ok
+    place.write_text(original, encoding="utf-8")
+    assert engine.update([place]).ok
+    assert True not in built  # no pattern built: the names are those of before the break
+    assert_same_as_fresh(engine, project, [place])
+    EDITS["broken file"](project)
+    assert not engine.update([place]).ok
+    place.write_text(original.replace("name: Tehran", "name: Teheran"), encoding="utf-8")
+    assert_same_as_fresh(engine, project, [place])  # the name changed: the texts that had it
+
+
 def test_a_broken_file_whose_id_another_file_has_is_settled_by_a_whole_look(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -134,6 +134,7 @@ class Engine:
         self._links: dict[str, TextLinks] = {}
         self._capitalised: dict[str, list[tuple[str, int]]] = {}
         self._capitalised_changed: set[str] = set()
+        self._names_stale = False  # names changed that the matcher does not know yet (see _link)
         self._ungraphed: set[str] = set()  # ids changed since the graph was last updated (see _check)
         self._whole: dict[str, tuple[Any, frozenset[Dep]]] = {}  # see _of_whole
         self._whole_made: dict[str, tuple[Any, frozenset[Dep]]] = {}  # _whole when outputs were last made
@@ -204,9 +205,13 @@ class Engine:
         error, which finds the corpus as it was before the break: a save that breaks a file
         costs its reading and linking, and the one that mends it what it changed."""
         changed_ids, problems = self._read(stats, touched)
-        changed_ids |= self._link(changed_ids, stats)
+        changed_ids |= self._link(changed_ids, stats, defer_names=has_errors(problems) and not graphed)
         problems.extend(self._reference_problems(changed_ids))
-        problems.extend(linking.ambiguity_warnings(self._records, self._matcher))
+        if self._names_stale:  # which records each name names now, without the pattern
+            named = linking.matcher_of(linking.matcher_inputs(self._records), find=False)
+            problems.extend(linking.ambiguity_warnings(self._records, named))
+        else:
+            problems.extend(linking.ambiguity_warnings(self._records, self._matcher))
         for rid in self._texts:
             problems.extend(self._mention_problems[rid])
         for rid in self._quotes:
@@ -425,8 +430,15 @@ class Engine:
             look.add(shown)
         return look
 
-    def _link(self, changed: set[str], stats: Stats) -> set[str]:
-        """Link the texts that can have changed; returns the ids whose contribution changed."""
+    def _link(self, changed: set[str], stats: Stats, defer_names: bool = False) -> set[str]:
+        """Link the texts that can have changed; returns the ids whose contribution changed.
+
+        ``defer_names``: a file has an error, so nothing is shown until it is mended, and no
+        problem comes of an auto-link (only of explicit mentions): the names are matched as
+        they were (:attr:`_names_stale`), every text staying linked with :attr:`_matcher`.
+        The save that mends the file finds the names as they were before the break: it
+        builds no matcher and looks for no name in every text (1 s at 10,000 sources when
+        a named record broke)."""
         records = self._records
         old_names = self._names
         if old_names and len(changed) < len(records) // 4:  # a save: only the changed can be renamed
@@ -441,7 +453,11 @@ class Engine:
         renamed = {rid for rid in changed if old_names.get(rid) != self._names.get(rid)}
         relink = {rid for rid in changed if rid in records}
         matcher = self._matcher
-        if any(_names_matter(rid, records, changed) for rid in changed):
+        names_matter = any(_names_matter(rid, records, changed) for rid in changed)
+        if defer_names:
+            self._names_stale = self._names_stale or names_matter
+        elif self._names_stale or names_matter:
+            self._names_stale = False
             matcher = self._matcher_for(records)
         if matcher.signature != self._matcher.signature:
             surfaces = {
