@@ -367,42 +367,38 @@ class Engine:
             fresh[shown] = (known[3], again)
         self._reads = reads  # what was read is kept, for the whole look if it comes to one
         stats.files_read += times_read  # (the whole look does not read these again)
+        # each file read again: the id it claimed, the id it claims now, and what it gives now
+        moves = [
+            (_claim(reads[shown][1], was), _claim(reads[shown][1], now), now)
+            for shown, (was, now) in fresh.items()
+        ]
         claims = dict(self._claims)
-        for shown, (was, now) in fresh.items():
-            path = reads[shown][1]
-            before, after = _claim(path, was), _claim(path, now)
+        for before, after, _now in moves:
             claims[before] -= 1
             if not claims[before]:
                 del claims[before]
             claims[after] = claims.get(after, 0) + 1
-        for shown, (was, now) in fresh.items():
-            path = reads[shown][1]
-            before, after = _claim(path, was), _claim(path, now)
-            if (before != after and before in claims) or claims[after] != 1:
-                return None  # an id that two files claim: who has it is collect's to say
+        if any((before != after and before in claims) or claims[after] != 1 for before, after, _now in moves):
+            return None  # an id that two files claim: who has it is collect's to say
         stats.files_looked_at += looked
         self._claims = claims
         old = self._records
         records = dict(old)
         broken = set(self._broken)
-        claimed: set[str] = set()
-        for shown, (was, _now) in fresh.items():
-            before = _claim(reads[shown][1], was)
+        for before, _after, _now in moves:
             records.pop(before, None)
             broken.discard(before)
-            claimed.add(before)
-        for shown, (_was, now) in fresh.items():
-            after = _claim(reads[shown][1], now)
+        for _before, after, now in moves:
             if now.record is not None:
                 records[after] = now.record
             else:
                 broken.add(after)
-            claimed.add(after)
+        claimed = {rid for before, after, _now in moves for rid in (before, after)}
         changed = {rid for rid in claimed if records.get(rid) is not old.get(rid)}
         self._records = records
         self._broken = frozenset(broken)
         self._found = [p for p in self._found if p.path not in fresh]
-        self._found += [p for was, now in fresh.values() for p in now.problems]
+        self._found += [p for _before, _after, now in moves for p in now.problems]
         return changed, [*self._file_problems, *self._found]
 
     def _to_look_at(self, files: list[tuple[str, Path]], touched: Iterable[Path]) -> set[str] | None:
