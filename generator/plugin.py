@@ -90,6 +90,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self._busy = False  # a rebuild is running: no writer is started
         self.events: _Touched | None = None  # the paths saves touched, when saves come as events
         self.warned: set[Problem] = set()  # the warnings logged while serving, not logged again
+        self.as_read_when_watched = False  # the files were as read once the watches had begun
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds of `mkdocs serve`.
@@ -149,10 +150,11 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         self._stop_writer()
         if self.engine is None or (self.engine.content, self.engine.site) != (content, site):
             self.engine = Engine(content, templates, root, site)
-        # Saves that came as events name what they touched; the first rebuild still looks at
-        # every file (a save made before the watches began gave no event).
+        # Saves that came as events name what they touched; the first rebuild looks at every
+        # file unless the files were found as read once the watches had begun (on_serve): a
+        # save made before that gave no event.
         touched = self.events.take() if self.events is not None else None
-        if self.builds < 2:
+        if self.builds == 0 or (self.builds == 1 and not self.as_read_when_watched):
             touched = None
         update = self.engine.update(touched)
         stats = update.stats
@@ -399,6 +401,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         if _native_events(server, self.events):
             server.watch(str(content))
             server.watch(str(templates))
+            self.as_read_when_watched = self.engine is not None and self.engine.as_read()
             log.info(f"corpus: watching {content.name}/ and {templates.name}/ (file system events)")
             return server
         with _polled_often(server, [content, templates]) as interval:

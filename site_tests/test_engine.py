@@ -292,6 +292,31 @@ def test_an_unchanged_corpus_is_not_read_or_made_again(project: Path) -> None:
     assert again.changed == frozenset() and again.removed == frozenset()
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: _touch_later(c / "countries/iran.md"),  # a save (its time)
+        lambda c: (c / "countries/iran.md").write_text("---\nname: [Iran\n---\n"),  # broken
+        lambda c: (c / "countries/iran.md").unlink(),
+        lambda c: (c / "countries/kazakhstan.md").write_text("---\nname: Kazakhstan\n---\n"),
+        lambda c: (c / "countries/stray.txt").write_text("not a record"),  # a problem of its own
+    ],
+    ids=["saved", "broken", "deleted", "created", "stray file"],
+)
+def test_the_files_are_as_read_until_one_is_saved_created_or_deleted(
+    project: Path, change: Callable[[Path], object]
+) -> None:
+    """What a server asks once its watches have begun, to trust its first save's events."""
+    engine = engine_for(project)
+    assert not engine.as_read()  # nothing read yet
+    engine.update()
+    assert engine.as_read()
+    change(project / "content")
+    assert not engine.as_read()
+    engine.update()
+    assert engine.as_read()
+
+
 def test_an_edit_redoes_only_what_it_touches(project: Path) -> None:
     engine = engine_for(project)
     first = engine.update()

@@ -185,6 +185,22 @@ class Engine:
         with collector.kept():
             return self._update(touched)
 
+    def as_read(self) -> bool:
+        """Whether the record files are as the last update read them: the same files, each of
+        the time and size it had then. A server asks once its file system watches have begun:
+        a save made before that gave no event, and if there was none its first save can trust
+        the events (looking at every file, 0.25 s at 10,000 sources, is done once, at start)."""
+        if self._files is None:
+            return False
+        files, problems = find_files(self.content, self.base)
+        if files != self._files or problems != self._file_problems:
+            return False
+        for kind, path in files:
+            known = self._reads.get(display_path(path, self.base))
+            if known is None or known[1:3] != (path, kind) or known[0] != _stat(path) or known[0][2] < 0:
+                return False
+        return True
+
     def check(self, touched: Iterable[Path] | None = None) -> tuple[Corpus, tuple[Problem, ...]]:
         """What ``python -m generator check`` gives (the linked corpus and every problem of
         reading and linking), kept up to date the same way; no output is made (the next

@@ -5,9 +5,10 @@ Three figures, each for three edits (median, min and max):
 - **edit**: the README's serve command (``mkdocs serve``, no flag) on a copy of the corpus; a
   sentence of the newest source that mentions a record is edited, and the time runs until the
   source's page and the record's page both show the edit;
-- **break / fix**: a save that breaks another file (YAML that does not parse), until the
-  served problems say so; then the save that fixes it, until they are gone and the pages show
-  a new edit;
+- **break / fix**: a save that breaks an event's file (YAML that does not parse), until the
+  served problems say so; then the save that fixes it (the file as it was, and a sentence more
+  in its text, so that its page shows the fix), until they are gone and the event's page shows
+  that sentence;
 - **floor**: MkDocs's own rebuild of the same pages after the same edit, without our part:
   the generated Markdown as a plain docs project (the project's configuration and theme
   overrides, no corpus plugin) under ``mkdocs serve --dirty``, the pages the edit changes
@@ -118,6 +119,14 @@ class EditPoint:
     sentence: str  # the text of a mention in it, outside its quotes
     pages: tuple[str, str]  # the source's URL and the mentioned record's URL
     other: Path  # a file to break
+    other_page: str  # its URL
+
+    def edited(self, original: str, word: str) -> str:
+        """The source with ``word`` after the mention in its text (not in its front matter,
+        where the same name can stand in a title shown on every list of the source)."""
+        start = original.index(self.sentence, original.index("\n---", 3) + 4)
+        end = start + len(self.sentence)
+        return f"{original[:end]} {word}{original[end:]}"
 
 
 def edit_point(root: Path, content: Path) -> EditPoint:
@@ -136,6 +145,7 @@ def edit_point(root: Path, content: Path) -> EditPoint:
         shown,
         (f"{source.kind}/{source.id}/", f"{record.kind}/{record.id}/"),
         root / other.path,
+        f"{other.kind}/{other.id}/",
     )
 
 
@@ -163,9 +173,7 @@ def measure(
     try:
         for i in range(edits):
             word = f"benchedit{i}x{time.time_ns()}"
-            point.source.write_text(
-                original.replace(point.sentence, f"{point.sentence} {word}", 1), encoding="utf-8"
-            )
+            point.source.write_text(point.edited(original, word), encoding="utf-8")
             figures["edit"].append(
                 _wait(lambda w=word: all(w in _fetch(f"{server.base}/{p}") for p in point.pages))  # type: ignore[misc]
             )
@@ -177,15 +185,12 @@ def measure(
             )
             time.sleep(1)
             word = f"benchfix{i}x{time.time_ns()}"
-            point.other.write_text(broken_original, encoding="utf-8")
-            point.source.write_text(
-                original.replace(point.sentence, f"{point.sentence} {word}", 1), encoding="utf-8"
-            )
+            point.other.write_text(f"{broken_original.rstrip()}\n\nFixed: {word}.\n", encoding="utf-8")
             figures["fix"].append(
                 _wait(
                     lambda w=word: (
                         "no errors" in _fetch(server.base + "/_corpus/problems.js")  # type: ignore[misc]
-                        and all(w in _fetch(f"{server.base}/{p}") for p in point.pages)
+                        and w in _fetch(f"{server.base}/{point.other_page}")
                     )
                 )
             )
@@ -203,9 +208,7 @@ def measure(
     try:
         for i in range(edits):
             word = f"benchfloor{i}x{time.time_ns()}"
-            point.source.write_text(
-                original.replace(point.sentence, f"{point.sentence} {word}", 1), encoding="utf-8"
-            )
+            point.source.write_text(point.edited(original, word), encoding="utf-8")
             update = engine.update()
             for path in update.changed:
                 if path.endswith(".md"):
