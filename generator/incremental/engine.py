@@ -129,8 +129,11 @@ class Engine:
         self._names: dict[str, str] = {}
         self._texts: dict[str, Text] = {}
         self._explicit: dict[str, frozenset[str]] = {}  # text -> ids it names explicitly
-        self._mention_problems: dict[str, list[Problem]] = {}
+        # Problems by id are kept only for the ids that have any: a save walks the few, not
+        # every text (10,000 empty lists, 0.03 s of an edit at 10,000 sources).
+        self._mention_problems: dict[str, list[Problem]] = {}  # text -> its mentions' problems
         self._quotes: dict[str, tuple[dict[int, Found], list[Problem]]] = {}
+        self._quote_problems: dict[str, list[Problem]] = {}  # source -> its quotes' problems
         self._links: dict[str, TextLinks] = {}
         self._capitalised: dict[str, list[tuple[str, int]]] = {}
         self._capitalised_changed: set[str] = set()
@@ -143,9 +146,10 @@ class Engine:
         self._warned_by: dict[Dep, set[tuple[int, str]]] = {}  # what was read -> the checks that read it
         self._warn_again: set[tuple[int, str]] = set()  # checks whose reads changed (or new records)
         self._warned_list: list[Problem] | None = None  # every record's warnings, as one list
+        self._warned_some: set[tuple[int, str]] = set()  # the checks that found any
         self._derived_from: tuple[Any, Any] = (None, None)
         self._contributions: dict[str, Contribution] = {}
-        self._ref_problems: dict[str, list[Problem]] = {}
+        self._ref_problems: dict[str, list[Problem]] = {}  # the records whose references have problems
         self._refs: dict[str, frozenset[str]] = {}  # the ids each record's fields name
         self._kind_of: dict[str, str] = {}  # each valid record's kind, as references last saw them
         self._kinds_broken: frozenset[str] = frozenset()  # the broken ids then
@@ -228,10 +232,10 @@ class Engine:
             problems.extend(linking.ambiguity_warnings(self._records, named))
         else:
             problems.extend(linking.ambiguity_warnings(self._records, self._matcher))
-        for rid in self._texts:
-            problems.extend(self._mention_problems[rid])
-        for rid in self._quotes:
-            problems.extend(self._quotes[rid][1])
+        for found in self._mention_problems.values():
+            problems.extend(found)
+        for found in self._quote_problems.values():
+            problems.extend(found)
         self._ungraphed |= changed_ids | self._capitalised_changed
         self._capitalised_changed = set()
         whole = not has_errors(problems)
@@ -263,6 +267,7 @@ class Engine:
             for key in sorted(again):
                 i, rid = key
                 known = self._warned.pop(key, None)
+                self._warned_some.discard(key)
                 if known is not None:
                     for dep in known[1]:
                         readers = self._warned_by.get(dep)
@@ -276,9 +281,11 @@ class Engine:
                 found = RECORD_CHECKS[i](corpus, corpus.records[rid])
                 read = frozenset(deps)
                 self._warned[key] = (found, read)
+                if found:
+                    self._warned_some.add(key)
                 for dep in read:
                     self._warned_by.setdefault(dep, set()).add(key)
-            self._warned_list = [p for found, _read in self._warned.values() for p in found]
+            self._warned_list = [p for key in self._warned_some for p in self._warned[key][0]]
         return self._warned_list
 
     def _candidates(self, _noting: Corpus, deps: set[Dep]) -> list[Problem]:
@@ -501,6 +508,7 @@ class Engine:
                     self._links,
                     self._capitalised,
                     self._quotes,
+                    self._quote_problems,
                 ):
                     store.pop(rid, None)
                 self._capitalised_changed.add(rid)
@@ -517,7 +525,8 @@ class Engine:
                 continue
             stats.texts_linked += 1
             text = linking.link_text(record, self._names, matcher)
-            self._mention_problems[rid] = linking.mention_problems(record, text, records, self._broken)
+            found_here = linking.mention_problems(record, text, records, self._broken)
+            _keep_some(self._mention_problems, rid, found_here)
             old = self._texts.get(rid)
             if old is not None and old == text and rid not in changed:
                 continue
@@ -539,6 +548,7 @@ class Engine:
             if current is None:
                 self._contributions.pop(rid, None)
                 self._quotes.pop(rid, None)
+                self._quote_problems.pop(rid, None)
                 continue
             found = self._quotes.get(rid, ({}, []))[0]
             self._contributions[rid] = contribution(current, self._links.get(rid), found)
@@ -557,9 +567,11 @@ class Engine:
 
     def _place_quotes(self, record: Record, text: Text) -> None:
         if isinstance(record.front, Source):
-            self._quotes[record.id] = linking.quotes_of(record, text)
+            self._quotes[record.id] = placed = linking.quotes_of(record, text)
+            _keep_some(self._quote_problems, record.id, placed[1])
         else:
             self._quotes.pop(record.id, None)
+            self._quote_problems.pop(record.id, None)
 
     def _reference_problems(self, changed: set[str]) -> list[Problem]:
         records = self._records
@@ -580,17 +592,17 @@ class Engine:
                     known[rid] = kind
             self._kind_of, self._kinds_broken = known, self._broken
             self._kinds_seen += 1
-            redo |= {rid for rid, problems in self._ref_problems.items() if problems and rid in records}
+            redo |= {rid for rid in self._ref_problems if rid in records}
             redo |= {rid for rid, ids in self._refs.items() if not ids.isdisjoint(moved) and rid in records}
         for rid in changed:
-            if rid not in records and rid in self._ref_problems:
-                del self._ref_problems[rid]
+            if rid not in records:
+                self._ref_problems.pop(rid, None)
                 self._refs.pop(rid, None)
         for rid in redo:
             record = records[rid]
             self._refs[rid] = frozenset(linking.referenced(record))
-            self._ref_problems[rid] = linking.record_problems(record, records, self._broken)
-        problems = [p for rid in records for p in self._ref_problems[rid]]
+            _keep_some(self._ref_problems, rid, linking.record_problems(record, records, self._broken))
+        problems = [p for found in self._ref_problems.values() for p in found]
         # Cycles run through the chains of kinds.CHAINS alone (an event's part_of...).
         kinds_changed = {old_kinds.get(r) for r in changed} | set(now.values())
         if self._cycles is None or not {kind for kind, _field in kinds.CHAINS}.isdisjoint(kinds_changed):
@@ -728,9 +740,13 @@ class Engine:
             previous = self._outputs.get(name)
             output = groups[name](corpus, previous)
             remade.append((name, previous))
-            self._forget(name)
+            self._with_problems.discard(name)
             self._outputs[name] = output
-            for dep in output.deps:
+            # the index follows what the output reads now: only what it no longer reads, or
+            # reads anew, is touched (a much-mentioned record's pages read 12,000 inputs)
+            was = previous.deps if previous is not None else frozenset()
+            self._unindex(name, was - output.deps)
+            for dep in output.deps - was:
                 self._index.setdefault(dep, set()).add(name)
             if output.problems:
                 self._with_problems.add(name)
@@ -799,9 +815,11 @@ class Engine:
     def _forget(self, name: str) -> None:
         self._with_problems.discard(name)
         old = self._outputs.pop(name, None)
-        if old is None:
-            return
-        for dep in old.deps:
+        if old is not None:
+            self._unindex(name, old.deps)
+
+    def _unindex(self, name: str, deps: Iterable[Dep]) -> None:
+        for dep in deps:
             users = self._index.get(dep)
             if users is not None:
                 users.discard(name)
@@ -848,6 +866,14 @@ def _claim(path: Path, read: FileRead) -> str:
     if read.record is not None:
         return read.record.id
     return read.broken_id or path.name[: -len(".md")]
+
+
+def _keep_some(store: dict[str, list[Problem]], key: str, problems: list[Problem]) -> None:
+    """Keep ``key``'s problems in ``store`` if there are any (see Engine._mention_problems)."""
+    if problems:
+        store[key] = problems
+    else:
+        store.pop(key, None)
 
 
 def _stat(path: Path) -> StatKey:
