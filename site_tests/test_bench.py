@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -312,3 +313,14 @@ def test_the_benchmark_builds_the_baseline_and_each_variant(tmp_path: Path) -> N
     for override in ('<script type="application/ld+json">', 'rel="alternate feed"', "data-corpus-search"):
         assert override not in plain, override
     assert '<script type="application/ld+json">' in full and 'rel="alternate feed"' in full
+
+
+def test_the_stage_timer_times_every_stage_of_generation(capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.tools import stages
+
+    assert stages.main([str(ROOT / "content")]) == 0
+    printed = capsys.readouterr().out
+    names = ["reading", "linking the texts", "the linked corpus", "planning", "rendering", "open data", "feeds"]
+    places = [printed.index(name) for name in names]
+    assert places == sorted(places)  # in the order generate() runs them
+    assert re.search(r"total\s+\d+\.\d\d s", printed)
