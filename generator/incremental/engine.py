@@ -132,7 +132,7 @@ class Engine:
         # Problems by id are kept only for the ids that have any: a save walks the few, not
         # every text (10,000 empty lists, 0.03 s of an edit at 10,000 sources).
         self._mention_problems: dict[str, list[Problem]] = {}  # text -> its mentions' problems
-        self._quotes: dict[str, tuple[dict[int, Found], list[Problem]]] = {}
+        self._quotes: dict[str, dict[int, Found]] = {}  # source -> where its quotes were found
         self._quote_problems: dict[str, list[Problem]] = {}  # source -> its quotes' problems
         self._links: dict[str, TextLinks] = {}
         self._capitalised: dict[str, list[tuple[str, int]]] = {}
@@ -199,11 +199,8 @@ class Engine:
         files, problems = find_files(self.content, self.base)
         if files != self._files or problems != self._file_problems:
             return False
-        for kind, path in files:
-            known = self._reads.get(display_path(path, self.base))
-            if known is None or known[1:3] != (path, kind) or known[0] != _stat(path) or known[0][2] < 0:
-                return False
-        return True
+        reads = self._reads
+        return all(_as_read(reads.get(display_path(path, self.base)), path, kind) for kind, path in files)
 
     def check(self, touched: Iterable[Path] | None = None) -> tuple[Corpus, tuple[Problem, ...]]:
         """What ``python -m generator check`` gives (the linked corpus and every problem of
@@ -349,10 +346,9 @@ class Engine:
             known = self._reads.get(shown)
             if look is None or shown in look or known is None:
                 stats.files_looked_at += 1
-                key = _stat(path)
-                if known is None or known[0] != key or key[2] < 0 or known[1] != path or known[2] != kind:
+                if known is None or not _as_read(known, path, kind):
                     stats.files_read += 1
-                    known = (key, path, kind, read_record(kind, path, shown))
+                    known = (_stat(path), path, kind, read_record(kind, path, shown))
             seen[shown] = known
             reads.append((path, known[3]))
             claim = _claim(path, known[3])
@@ -550,7 +546,7 @@ class Engine:
                 self._quotes.pop(rid, None)
                 self._quote_problems.pop(rid, None)
                 continue
-            found = self._quotes.get(rid, ({}, []))[0]
+            found = self._quotes.get(rid, {})
             self._contributions[rid] = contribution(current, self._links.get(rid), found)
         return touched
 
@@ -567,8 +563,8 @@ class Engine:
 
     def _place_quotes(self, record: Record, text: Text) -> None:
         if isinstance(record.front, Source):
-            self._quotes[record.id] = placed = linking.quotes_of(record, text)
-            _keep_some(self._quote_problems, record.id, placed[1])
+            self._quotes[record.id], problems = linking.quotes_of(record, text)
+            _keep_some(self._quote_problems, record.id, problems)
         else:
             self._quotes.pop(record.id, None)
             self._quote_problems.pop(record.id, None)
@@ -866,6 +862,15 @@ def _claim(path: Path, read: FileRead) -> str:
     if read.record is not None:
         return read.record.id
     return read.broken_id or path.name[: -len(".md")]
+
+
+def _as_read(known: tuple[StatKey, Path, str, FileRead] | None, path: Path, kind: str) -> bool:
+    """Whether the file at ``path`` is as ``known`` read it (the same path and kind, the same
+    time and size, and there)."""
+    if known is None or known[1] != path or known[2] != kind:
+        return False
+    key = _stat(path)
+    return known[0] == key and key[2] >= 0
 
 
 def _keep_some(store: dict[str, list[Problem]], key: str, problems: list[Problem]) -> None:
