@@ -42,7 +42,6 @@ def feed_path(record: Record) -> str | None:
     return urls.feed_file(record.kind, record.id) if record.kind in FEED_KINDS else None
 
 
-
 def _xml_text(text: str) -> str:
     """Text XML 1.0 can hold: characters it forbids (C0 controls but tab and line breaks,
     surrogates, U+FFFE/U+FFFF) removed; lxml escapes the rest."""
@@ -215,7 +214,9 @@ def write_feed(
     return _atom(corpus, site_name, _Links(site_url, path), name, title, subtitle, page, items, fallback)
 
 
-def feeds(corpus: Corpus, site_name: str, site_url: str | None = None) -> dict[str, str]:
+def feeds(
+    corpus: Corpus, site_name: str, site_url: str | None = None, workers: int | None = None
+) -> dict[str, str]:
     """Atom feeds keyed by their path relative to the site root (pure).
 
     ``feeds/all.xml`` holds the newest :data:`FEED_SIZE` sources and events; ``feeds/<kind>/<id>.xml``
@@ -225,11 +226,12 @@ def feeds(corpus: Corpus, site_name: str, site_url: str | None = None) -> dict[s
     the feed file) and a ``urn:corpus:<kind>:<id>`` id, since Atom ids must be
     absolute IRIs. Every timestamp is a corpus date (an entry's date; a feed's newest entry,
     or the newest date in the corpus for an empty feed), so the bytes never depend on when
-    they were made. A big site's feeds are written on every core."""
+    they were made. A big site's feeds are written on every core (or on ``workers``
+    processes: see :mod:`generator.parallel`)."""
     fallback = fallback_date(corpus)
     wanted = [site_feed(corpus, site_name)]
     wanted += [record_feed(corpus, site_name, r) for r in feed_records(corpus)]
-    processes = workers_wanted() if len(wanted) >= PARALLEL_FEEDS else 1
+    processes = workers_wanted(workers) if len(wanted) >= PARALLEL_FEEDS else 1
     written = fork_map(
         lambda share: [write_feed(corpus, site_name, site_url, fallback, feed) for feed in share],
         wanted,

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -87,6 +87,55 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], process
     return [results[i] for i in range(len(items))]
 
 
+class Later(Generic[R]):
+    """What :func:`alongside` is computing: :meth:`result` waits for it."""
+
+    def __init__(self, work: Callable[[], R], child: Any = None, receive: Connection | None = None) -> None:
+        self._work, self._child, self._receive = work, child, receive
+
+    def result(self) -> R:
+        """The work's result, from the child; computed here if there was none or it failed."""
+        if self._child is None or self._receive is None:
+            return self._work()
+        child, receive, self._child, self._receive = self._child, self._receive, None, None
+        try:
+            received = _receive(receive, 1)
+            child.join()
+        finally:
+            if child.exitcode is None:
+                child.terminate()
+                child.join()
+        return received[0] if received is not None else self._work()
+
+    def cancel(self) -> None:
+        """Stop the child: its result is not wanted."""
+        if self._child is not None and self._receive is not None:
+            self._child.terminate()
+            self._child.join()
+            self._receive.close()
+        self._child = self._receive = None
+
+
+def alongside(work: Callable[[], R], processes: int | None = None) -> Later[R]:
+    """``work()`` started in a forked process while the caller goes on (when
+    :func:`workers_wanted` gives more than one process and ``fork`` exists): the parent
+    is then free for other work, which the cores share. The result is what ``work()``
+    would give here; without a process it is computed when asked for."""
+    if workers_wanted(processes) < 2 or not can_fork():
+        return Later(work)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_work, args=(lambda _share: [work()], [None], send), daemon=True)
+    try:
+        child.start()
+    except Exception:  # no fork now: it is computed when asked for
+        receive.close()
+        send.close()
+        return Later(work)
+    send.close()
+    return Later(work, child, receive)
+
+
 def _receive(receive: Connection, expected: int) -> list[Any] | None:
     """A child's results, or None if it died or sent anything but one result per item."""
     try:
@@ -115,4 +164,4 @@ def _work(work: Callable[[Sequence[T]], list[R]], share: Sequence[T], send: Conn
         send.send(results)
 
 
-__all__ = ["WORKERS_VARIABLE", "can_fork", "fork_map", "workers_wanted"]
+__all__ = ["WORKERS_VARIABLE", "Later", "alongside", "can_fork", "fork_map", "workers_wanted"]

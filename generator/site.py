@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import collector, feeds, linking, opendata, translations
+from generator import collector, feeds, linking, opendata, parallel, translations
 from generator import corpus as corpus_mod
 from generator.corpus import Corpus
 from generator.corpus_warnings import corpus_warnings
@@ -160,13 +160,22 @@ def generate(
         corpus, problems = check(content, shown_base)
         if has_errors(problems) or corpus is None:
             return Generated({}, tuple(problems), corpus)
-        site = site or SiteInfo()
+        info = site or SiteInfo()
         specs = plan(corpus)
+
+        def other_files() -> dict[str, bytes]:
+            """The open data and the feeds: made by a process of their own while the pages
+            are rendered (one process), not after them."""
+            feeds_made = packed_of(feeds.feeds(corpus, info.name, info.url, workers=1))
+            return {**opendata.data_files(corpus).packed, **feeds_made}
+
+        files_made = parallel.alongside(other_files)
         with collector.settled():  # Jinja leaves cycles behind: collected, but not among the corpus's objects
-            pages, found = render_all(templates / "pages", corpus, specs, site.url)
+            pages, found = render_all(templates / "pages", corpus, specs, info.url)
         del specs
         problems = sorted_problems([*problems, *found])
         if has_errors(problems):
+            files_made.cancel()
             return Generated({}, tuple(problems), corpus)
-        files = {**opendata.data_files(corpus).packed, **packed_of(feeds.feeds(corpus, site.name, site.url))}
+        files = files_made.result()
         return Generated(Decoded(dict(sorted(pages.packed.items()))), tuple(problems), corpus, Decoded(files))

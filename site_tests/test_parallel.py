@@ -175,3 +175,40 @@ def test_a_failing_parent_leaves_no_child_behind() -> None:
     with pytest.raises(RuntimeError):
         parallel.fork_map(fails_in_parent, list(range(10)), 3)
     assert not multiprocessing.active_children()
+
+
+# -- alongside -----------------------------------------------------------------------------------
+
+
+def test_alongside_works_in_another_process_and_gives_its_result() -> None:
+    later = parallel.alongside(os.getpid, 2)
+    assert later.result() != os.getpid()
+
+
+def test_alongside_with_one_process_works_here_when_asked() -> None:
+    calls: list[int] = []
+    later = parallel.alongside(lambda: calls.append(1) or os.getpid(), 1)
+    assert calls == []
+    assert later.result() == os.getpid()
+    assert calls == [1]
+
+
+def test_alongside_a_failing_child_is_replaced_by_the_parent() -> None:
+    parent = os.getpid()
+
+    def fails_in_child() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return 42
+
+    assert parallel.alongside(fails_in_child, 2).result() == 42
+
+
+def test_alongside_cancelled_leaves_no_child_behind() -> None:
+    import multiprocessing
+    import time
+
+    later = parallel.alongside(lambda: time.sleep(30), 2)
+    later.cancel()
+    assert not multiprocessing.active_children()
+    later.cancel()  # twice is harmless

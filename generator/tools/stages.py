@@ -2,8 +2,10 @@
 
 The calls :func:`generator.site.generate` makes, one by one and in the same order, each timed
 (wall-clock) with the process's peak memory after it; rendering runs on the forked processes
-the build uses. What it prints is the profile summary of the README's scale section: where
-generation's time goes, and how each stage grows with the corpus.
+the build uses. The open data and the feeds, which ``generate`` makes in a process of their
+own while the pages are rendered, are timed here alone, after rendering, on one process.
+What it prints is the profile summary of the README's scale section: where generation's
+time goes, and how each stage grows with the corpus.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def timed_stages(content: Path, templates: Path) -> list[tuple[str, float, int]]
 
         lap("rendering (forked)", rendering)
         lap("open data", lambda: opendata.data_files(corpus).packed)
-        lap("feeds", lambda: packed_of(feeds.feeds(corpus, "site", None)))
+        lap("feeds", lambda: packed_of(feeds.feeds(corpus, "site", None, 1)))
     return laps
 
 
