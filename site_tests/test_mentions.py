@@ -172,3 +172,22 @@ def test_shared_sentences_are_what_sentence_at_gives(words, offsets, limit) -> N
     for offset in offsets:
         offset = offset % (len(plain) or 1)
         assert shared.at(offset, limit) == sentence_at(plain, offset, limit)
+
+
+_STOPS_PLAINLY = (
+    r"[.!?…][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9])"
+    r"|[.!?…؟۔][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[А-ЯЁЂ-ЏҐΑ-Ω\u0590-\u06ff\u0900-\u097f])"
+    r"|[。！？][」』”’）)]*\s*(?=\S)"
+)
+"""Where a sentence ends, written as its three alternatives (what the fast pattern must match)."""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list(".!?…؟۔。！？\"'”’»)]“‘«([ \n\tAZa09АЯΩ\u0600\u0900」』）x"), max_size=30))
+def test_the_sentence_ends_are_those_of_the_plain_pattern(text: str) -> None:
+    import re
+
+    from generator.mentions import _SENTENCE_END_RE
+
+    plainly = [(m.span(), m.group(0)) for m in re.finditer(_STOPS_PLAINLY, text)]
+    assert [(m.span(), m.group(0)) for m in _SENTENCE_END_RE.finditer(text)] == plainly

@@ -1,6 +1,8 @@
 """Quotes are found in the text whatever the white space and quotation-mark style."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.mentions import parse, resolve
 from generator.quotes import find, normalize
@@ -68,3 +70,14 @@ def test_normalize_maps_every_character_back(text: str, folded: str, index: list
     for i, origin in enumerate(index):  # each folded character comes from its original
         original = text[origin]
         assert original == folded[i] or (folded[i] == " " and original.isspace()) or folded[i] in "\"'", (i, origin)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list("“”„‟″«»‘’‚‛′`'\" \t\n\x1c\x1f\x85\xa0\u2003\u3000ab"), max_size=20))
+def test_folding_is_the_regular_expressions_folding(text: str) -> None:
+    """The fast paths (ASCII text, str.split) fold as the three regular expressions do."""
+    import re
+
+    marks = re.sub("[‘’‚‛′`]", "'", re.sub("[“”„‟″«»]", '"', text))
+    folded, _index = normalize(text)
+    assert folded == re.sub(r"\s+", " ", marks.strip())
