@@ -373,6 +373,29 @@ class Matcher:
     _variants: dict[tuple[str, frozenset[str]], Matcher] = field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
+    # each text found, as written, -> what its mention holds (None: no one record's name):
+    # the names are found again and again, half a million times at 10,000 sources
+    _found: dict[str, tuple[str, str, str, str, str] | None] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
+
+    def found(self, shown: str) -> tuple[str, str, str, str, str] | None:
+        """For a text the pattern found: (the text, its plain text, the record it names,
+        the name it is a form of, how it was matched), or None when it names no one record
+        (an ambiguous name: left as text, reported where the alias is declared)."""
+        try:
+            return self._found[shown]
+        except KeyError:
+            pass
+        key = " ".join(shown.split())
+        ids = self.targets.get(key, ())
+        made = None
+        if len(ids) == 1:
+            form_of, via = self.forms.get(key, ("", ""))
+            shown = sys.intern(shown)  # one string for each name found (30 MB at 10k)
+            made = (shown, plain_of(shown), ids[0], form_of, via)
+        self._found[shown] = made
+        return made
 
     @functools.cached_property
     def signature(self) -> str:
@@ -520,19 +543,18 @@ def _link_names(seg: Segment, matcher: Matcher) -> list[Segment]:
     out: list[Segment] = []
     pos = 0
     raw = seg.raw
+    found = matcher.found
     for m in matcher.pattern.finditer(raw):
-        shown = m.group(0)
-        key = " ".join(shown.split())
-        ids = matcher.targets.get(key, ())
-        if len(ids) != 1:
-            continue  # ambiguous: left as text, reported where the alias is declared
-        if m.start() > pos:
-            chunk = raw[pos : m.start()]
+        mention = found(m.group(0))
+        if mention is None:
+            continue
+        start = m.start()
+        if start > pos:
+            chunk = raw[pos:start]
             out.append(Segment("text", chunk, plain_of(chunk), "", False, seg.line, seg.column))
-        form_of, via = matcher.forms.get(key, ("", ""))
-        line, column = _position(seg, m.start())
-        shown = sys.intern(shown)  # a name is found again and again: one string each (30 MB at 10k)
-        out.append(Segment("mention", shown, plain_of(shown), ids[0], False, line, column, form_of, via))
+        shown, plain, target, form_of, via = mention
+        line, column = _position(seg, start)
+        out.append(Segment("mention", shown, plain, target, False, line, column, form_of, via))
         pos = m.end()
     if pos == 0:
         return [seg]
