@@ -407,12 +407,20 @@ def assemble(
     )
 
 
+def links_of(texts: Mapping[str, Text]) -> dict[str, TextLinks]:
+    """What each text contributes to the graph (:func:`text_links`), by record id: it needs
+    nothing but the text, so it can be made while the quotes are looked for."""
+    return {rid: text_links(rid, text) for rid, text in texts.items()}
+
+
 def build(
     records: Mapping[str, Record],
     texts: Mapping[str, Text],
     found: Mapping[tuple[str, int], Found],
+    links: Mapping[str, TextLinks] | None = None,
 ) -> Corpus:
-    """The linked corpus of validated records and their linked texts (pure)."""
+    """The linked corpus of validated records and their linked texts (pure); ``links`` are
+    the texts' :func:`links_of`, when they are made already."""
     ordered = dict(sorted(records.items()))
     by_source: dict[str, dict[int, Found]] = defaultdict(dict)
     for (source, i), where in found.items():
@@ -420,8 +428,10 @@ def build(
     contributions = {}
     for rid, record in ordered.items():
         text = texts.get(rid)
-        links = text_links(rid, text) if text is not None else None
-        contributions[rid] = contribution(record, links, by_source.get(rid, {}))
+        made = links.get(rid) if links is not None else None
+        if made is None and text is not None:
+            made = text_links(rid, text)
+        contributions[rid] = contribution(record, made, by_source.get(rid, {}))
     return assemble(ordered, texts, contributions)
 
 

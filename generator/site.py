@@ -127,9 +127,12 @@ def link(records: Mapping[str, Record], broken: set[str] | None = None) -> tuple
         problems.extend(translations.script_warnings(records))
         texts, found = linking.link_texts(records, matcher, known_broken)
         problems.extend(found)
-        quotes, found = linking.locate_quotes(records, texts)
+        # the quotes are looked for by another process while this one makes the texts' links
+        quotes_found = parallel.alongside(lambda: linking.locate_quotes(records, texts))
+        links = corpus_mod.links_of(texts)
+        quotes, found = quotes_found.result()
         problems.extend(found)
-        corpus = corpus_mod.build(records, texts, quotes)
+        corpus = corpus_mod.build(records, texts, quotes, links)
     return corpus, problems
 
 
@@ -140,13 +143,17 @@ def check(content: Path, shown_base: Path | None = None) -> tuple[Corpus | None,
     corpus: every file read and every link holding. With a file broken they would be
     partly false (a record that only the broken file names is not "unreferenced"), so they
     wait for the save that mends it."""
-    records, broken, problems = load(content, shown_base)
-    corpus, found = link(records, broken)
-    problems.extend(found)
+    corpus, problems = _linked(content, shown_base)
     if not has_errors(problems):
         with collector.paused():
             problems.extend(corpus_warnings(corpus))
     return corpus, sorted_problems(problems)
+
+
+def _linked(content: Path, shown_base: Path | None) -> tuple[Corpus, list[Problem]]:
+    records, broken, problems = load(content, shown_base)
+    corpus, found = link(records, broken)
+    return corpus, [*problems, *found]
 
 
 def generate(
@@ -157,11 +164,15 @@ def generate(
 ) -> Generated:
     """Pages, open data and feeds for a corpus; no pages at all when the corpus has errors."""
     with collector.paused():  # the whole build: see generator/collector.py
-        corpus, problems = check(content, shown_base)
-        if has_errors(problems) or corpus is None:
-            return Generated({}, tuple(problems), corpus)
+        corpus, problems = _linked(content, shown_base)
+        if has_errors(problems):
+            return Generated({}, tuple(sorted_problems(problems)), corpus)
+        # what check() adds, the warnings of the whole corpus, made by another process while
+        # this one plans the pages
+        warned = parallel.alongside(lambda: corpus_warnings(corpus))
         info = site or SiteInfo()
         specs = plan(corpus)
+        problems.extend(warned.result())
 
         def other_files() -> dict[str, bytes]:
             """The open data and the feeds: made by a process of their own while the pages
