@@ -167,20 +167,18 @@ def generate(
         corpus, problems = _linked(content, shown_base)
         if has_errors(problems):
             return Generated({}, tuple(sorted_problems(problems)), corpus)
-        # what check() adds, the warnings of the whole corpus, made by another process while
-        # this one plans the pages
-        warned = parallel.alongside(lambda: corpus_warnings(corpus))
         info = site or SiteInfo()
-        specs = plan(corpus)
-        problems.extend(warned.result())
 
         def other_files() -> dict[str, bytes]:
-            """The open data and the feeds: made by a process of their own while the pages
-            are rendered (one process), not after them."""
             feeds_made = packed_of(feeds.feeds(corpus, info.name, info.url, workers=1))
             return {**opendata.data_files(corpus).packed, **feeds_made}
 
+        # Two processes of their own, while this one plans and renders the pages: what
+        # check() adds, the warnings of the whole corpus; and the open data and the feeds.
+        warned = parallel.alongside(lambda: corpus_warnings(corpus))
         files_made = parallel.alongside(other_files)
+        specs = plan(corpus)
+        problems.extend(warned.result())
         with collector.settled():  # Jinja leaves cycles behind: collected, but not among the corpus's objects
             pages, found = render_all(templates / "pages", corpus, specs, info.url)
         del specs
