@@ -98,6 +98,29 @@ def test_broken_templates_are_reported_once_each_as_in_serial(synthetic: Path, t
         assert problems == serial[1]
 
 
+@pytest.mark.slow  # forked renders of a 60-source corpus
+@pytest.mark.usefixtures("every_site_parallel")
+def test_a_failed_generation_leaves_no_process_behind(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template error found while rendering: the open data and feeds being made alongside
+    are not wanted, and their process is stopped; the problems are those of a serial run."""
+    import multiprocessing
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "pages", templates / "pages")
+    event = templates / "pages" / "event.md.j2"
+    event.write_text("{% if %}\n" + event.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    serial = generate(synthetic, templates)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    forked = generate(synthetic, templates)
+    assert not forked.ok and not forked.pages and not forked.files
+    assert forked.problems == serial.problems
+    assert any(p.severity.value == "warning" for p in forked.problems)  # the corpus's warnings too
+    assert not multiprocessing.active_children()
+
+
 def test_small_sites_stay_serial(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_fork(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], processes: int) -> list[R]:
         assert processes == 1, "forked"
