@@ -21,8 +21,10 @@ from generator.quotes import Found
 from generator.records import KIND_ORDER as KIND_ORDER
 from generator.records import Record
 from generator.schema import Event, Member, Organization, Person, Place, Quote, Role, Source
+from generator.slotted import quick_init
 
 
+@quick_init  # made by the million: see generator/slotted.py
 @dataclass(frozen=True, slots=True)
 class Backlink:
     """One mention of a record: where it stands and the sentence around it."""

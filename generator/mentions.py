@@ -38,6 +38,7 @@ from generator.languages import (
     language,
     stems_only,
 )
+from generator.slotted import quick_init
 
 SegmentKind = Literal["text", "code", "link", "mention"]
 BlockKind = Literal["paragraph", "heading", "code", "rule"]
@@ -81,6 +82,7 @@ _SENTENCE_END_RE = re.compile(
 )
 
 
+@quick_init  # made by the million: see generator/slotted.py
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A piece of a block: what it was in the file, what a reader sees, what it links to.
