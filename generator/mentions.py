@@ -67,6 +67,9 @@ _INLINE_RE = re.compile(
 _INLINE_START_RE = re.compile(r"[\\\[`!<]")
 _SAFE_SCHEMES = ("http", "https", "mailto")
 _TEXT_ESCAPE_RE = re.compile(r"\\<|\\[" + _PUNCT + r"]|[<{}\[\]]")
+_TEXT_ESCAPE_START_RE = re.compile(r"[\\<{}\[\]]")
+"""Where a match of _TEXT_ESCAPE_RE can start: most runs of text hold none, and one search
+for a class is cheaper than the alternation tried at every character."""
 _SENTENCE_END_RE = re.compile(
     # One class of every stop first, and then which stop it was (a lookbehind at the start of
     # each branch): a pattern that starts with one class lets the engine skip at once to the
@@ -652,6 +655,7 @@ class Sentences:
 # --- Markdown out --------------------------------------------------------------------------
 
 _BANG_BEFORE_LINK_RE = re.compile(r"(?<!\\)!\[")
+_HASH_AT_LINE_START_RE = re.compile(r"^(\s*)#", re.MULTILINE)  # a heading, if left as it is
 _MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", **{c: "\\" + c for c in "\\`*_{}[]()#+!|~>"}})
 """``&`` and ``<`` as entities, Markdown's special characters after a backslash: one pass of
 :meth:`str.translate` (a regular expression substitution per character class cost twice as much)."""
@@ -695,6 +699,8 @@ def _escape_raw(raw: str) -> str:
             return s
         return "\\" + s
 
+    if _TEXT_ESCAPE_START_RE.search(raw) is None:
+        return raw
     return _TEXT_ESCAPE_RE.sub(sub, raw)
 
 
@@ -727,14 +733,17 @@ def render(
             continue
         spans = sorted((marks or {}).get(block.number, ()))
         # a "!" of the text right before a link would turn it into an image
-        body = _BANG_BEFORE_LINK_RE.sub(r"\\![", _render_segments(block.segments, link, spans))
+        body = _render_segments(block.segments, link, spans)
+        if "![" in body:  # (the test first: most paragraphs hold none, and it is cheaper than the search)
+            body = _BANG_BEFORE_LINK_RE.sub(r"\\![", body)
         attributes = " ".join(filter(None, (f"#{block.anchor}" if anchors and block.anchor else "", marked)))
         if block.kind == "heading":
             level = min(6, block.level + heading_shift)
             shown = "#" * level + " " + " ".join(body.split("\n"))
             out.append(shown + (f" {{ {attributes} }}" if attributes else ""))
         else:
-            body = re.sub(r"^(\s*)#", r"\1\\#", body, flags=re.MULTILINE)
+            if "#" in body:
+                body = _HASH_AT_LINE_START_RE.sub(r"\1\\#", body)
             out.append(body + (f"\n{{ {attributes} }}" if attributes else ""))
     return "\n\n".join(out) + "\n"
 
