@@ -427,13 +427,10 @@ def build(
     by_source: dict[str, dict[int, Found]] = defaultdict(dict)
     for (source, i), where in found.items():
         by_source[source][i] = where
-    contributions = {}
-    for rid, record in ordered.items():
-        text = texts.get(rid)
-        made = links.get(rid) if links is not None else None
-        if made is None and text is not None:
-            made = text_links(rid, text)
-        contributions[rid] = contribution(record, made, by_source.get(rid, {}))
+    links = links if links is not None else links_of(texts)
+    contributions = {
+        rid: contribution(record, links.get(rid), by_source.get(rid, {})) for rid, record in ordered.items()
+    }
     return assemble(ordered, texts, contributions)
 
 

@@ -690,6 +690,8 @@ def _escape_all(text: str) -> str:
 
 def _escape_raw(raw: str) -> str:
     """Raw text Markdown with its emphasis kept, but no HTML, attribute list or link syntax."""
+    if _TEXT_ESCAPE_START_RE.search(raw) is None:
+        return raw
 
     def sub(m: re.Match[str]) -> str:
         s = m.group(0)
@@ -699,8 +701,6 @@ def _escape_raw(raw: str) -> str:
             return s
         return "\\" + s
 
-    if _TEXT_ESCAPE_START_RE.search(raw) is None:
-        return raw
     return _TEXT_ESCAPE_RE.sub(sub, raw)
 
 
