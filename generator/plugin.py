@@ -260,7 +260,7 @@ class CorpusPlugin(BasePlugin[CorpusConfig]):  # type: ignore[no-untyped-call]
         # HTML till the build ends. Nothing reads the Markdown once it is HTML (the page's title
         # is taken then; an empty string, not None, keeps it): let it go (mkdocs build of 1,000
         # sources: 571 MB at its peak before, 480 MB after, the same site). The HTML waits for
-        # its page to be written packed (pack: UTF-8 and zlib), and goes once it is written.
+        # its page to be written packed (pack: UTF-8 and Zstandard), and goes once it is written.
         page.markdown = ""
         # A second line of defence: on a correct build this changes nothing visible.
         self.held[page.file.src_uri] = pack(sanitize(html))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from generator.packed import Decoded, pack, packed_of, unpack
+from generator.packed import Decoded, pack, pack_chunks, packed_of, unpack
 from generator.plugin import _generated, _PackedFile
 from generator.site import generate
 
@@ -25,6 +27,31 @@ def test_a_packed_text_unpacks_to_itself_and_packs_alike_every_time(text: str) -
     view = Decoded({"a.md": pack(text)})
     assert view["a.md"] == text and view.raw("a.md") == text.encode("utf-8")
     assert dict(view) == {"a.md": text} and view == {"a.md": text}
+
+
+def test_texts_packed_while_a_text_is_packed_in_chunks_unpack_to_themselves() -> None:
+    # the open data packs each record's file while the corpus file is packed chunk by chunk:
+    # one compressor for both would tangle the two streams
+    made: list[tuple[str, bytes]] = []
+
+    def chunks() -> Iterator[bytes]:
+        for text in TEXTS:
+            made.append((text, pack(text)))
+            yield text.encode("utf-8")
+
+    whole = pack_chunks(chunks())
+    assert unpack(whole) == "".join(TEXTS)
+    assert all(unpack(packed) == text for text, packed in made)
+    assert unpack(pack_chunks([])) == ""
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_text_packed_on_another_thread_unpacks_here(text: str) -> None:
+    packed: list[bytes] = []
+    thread = threading.Thread(target=lambda: packed.append(pack(text)))
+    thread.start()
+    thread.join()
+    assert unpack(packed[0]) == text and packed[0] == pack(text)
 
 
 def test_packed_of_a_view_is_the_view_s_own_bytes_and_of_texts_their_packing() -> None:
