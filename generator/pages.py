@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, groupby
 from operator import attrgetter
@@ -105,15 +106,29 @@ def site_group(name: str, corpus: Corpus, met: Mapping[tuple[str, str], tuple[st
     raise KeyError(name)
 
 
+Group = Callable[[], list[PageSpec]]
+"""A group of pages planned together, still to be planned: called, it gives their specs."""
+
+
 def plan(corpus: Corpus) -> list[PageSpec]:
     """Every page of the site (pure)."""
+    return [spec for group in plan_groups(corpus) for spec in group()]
+
+
+def plan_groups(corpus: Corpus) -> list[Group]:
+    """The site's plan as groups still to be planned, in its order: :data:`SITE_GROUPS`,
+    each record's pages, the pairs' pages. A full build has each planned by the process
+    that renders it (:func:`generator.render.render_all`), so planning is shared as well."""
     met = relations.meetings(corpus)
-    specs = [spec for name in SITE_GROUPS for spec in site_group(name, corpus, met)]
     partners = partners_of(met)
-    for record in corpus.records.values():
-        specs.extend(record_pages(corpus, record, partners.get(record.id, ())))
-    specs.extend(site_group("pairs", corpus, met))
-    return specs
+    return [
+        *(functools.partial(site_group, name, corpus, met) for name in SITE_GROUPS),
+        *(
+            functools.partial(record_pages, corpus, record, partners.get(record.id, ()))
+            for record in corpus.records.values()
+        ),
+        functools.partial(site_group, "pairs", corpus, met),
+    ]
 
 
 def record_pages(

@@ -27,7 +27,7 @@ from generator.fragments import text_directive
 from generator.mentions import escape_markdown, escape_once, render
 from generator.opendata import page_url as record_url
 from generator.packed import Decoded, pack
-from generator.pages import PageSpec, pager_numbers
+from generator.pages import Group, PageSpec, pager_numbers
 from generator.parallel import fork_map, workers_wanted
 from generator.pictures import Node, Picture, draw
 from generator.problems import Problem, error
@@ -479,42 +479,53 @@ class Collected:
         self.problems: list[Problem] = []
         self._broken: set[str] = set()
 
-    def add(self, spec: PageSpec, markdown: bytes | None, found: Sequence[Problem]) -> None:
+    def add(self, path: str, template: str, markdown: bytes | None, found: Sequence[Problem]) -> None:
+        """The page at ``path``, written by ``template``: its packed Markdown, or what failed."""
         if found:
-            if spec.template not in self._broken:
+            if template not in self._broken:
                 self.problems.extend(found)
-                self._broken.add(spec.template)
+                self._broken.add(template)
             return
         assert markdown is not None
-        self.pages[spec.path] = markdown
+        self.pages[path] = markdown
+
+
+_Rendered = tuple[str, str, bytes | None, list[Problem]]
+"""A page as a process sends it back: its path, its template, its packed Markdown, its problems."""
 
 
 def render_all(
     templates: Path,
     corpus: Corpus,
-    specs: list[PageSpec],
+    specs: Sequence[PageSpec | Group],
     site_url: str | None = None,
     workers: int | None = None,
 ) -> tuple[Decoded, list[Problem]]:
-    """Every page's Markdown (pure), held packed (:mod:`generator.packed`). The pages of a
-    big site are rendered by ``workers`` processes (see :mod:`generator.parallel`; by
-    default one per core), which pack what they made; the result is the same as a serial
-    run's."""
+    """Every page's Markdown (pure), held packed (:mod:`generator.packed`), in the order of
+    ``specs``: pages' specs, or groups of them still to be planned (:func:`pages.plan_groups`),
+    each planned by the process that renders it. The pages of a big site are rendered by
+    ``workers`` processes (see :mod:`generator.parallel`; by default one per core), which
+    pack what they made; the result is the same as a serial run's."""
     renderer = Renderer(templates, corpus, None, site_url)
     collected = Collected()
     processes = workers_wanted(workers) if len(specs) >= PARALLEL_PAGES else 1
     if processes > 1:
         renderer.compile_templates()  # once, before the processes part
 
-    def render_share(share: Sequence[PageSpec]) -> list[tuple[bytes | None, list[Problem]]]:
+    def render_share(share: Sequence[PageSpec | Group]) -> list[list[_Rendered]]:
         made = []
-        for spec in share:
-            markdown, found = renderer.render_page(spec)
-            made.append((None if markdown is None else pack(markdown), found))
+        for item in share:
+            rendered = []
+            for spec in [item] if isinstance(item, PageSpec) else item():
+                markdown, found = renderer.render_page(spec)
+                packed = None if markdown is None else pack(markdown)
+                rendered.append((spec.path, spec.template, packed, found))
+            made.append(rendered)
         return made
 
-    for spec, outcome in zip(specs, fork_map(render_share, specs, processes), strict=True):
-        collected.add(spec, *outcome)
+    for rendered in fork_map(render_share, specs, processes):
+        for path, template, markdown, found in rendered:
+            collected.add(path, template, markdown, found)
     return Decoded(collected.pages), collected.problems
 
 

@@ -11,7 +11,7 @@ from generator import corpus as corpus_mod
 from generator.corpus import Corpus
 from generator.corpus_warnings import corpus_warnings
 from generator.packed import Decoded, packed_of
-from generator.pages import plan
+from generator.pages import plan_groups
 from generator.problems import Problem, error, has_errors, sorted_problems
 from generator.reading import Document, display_path, find_files, read_document
 from generator.records import Record
@@ -177,12 +177,10 @@ def generate(
         # check() adds, the warnings of the whole corpus; and the open data and the feeds.
         warned = parallel.alongside(lambda: corpus_warnings(corpus))
         files_made = parallel.alongside(other_files)
-        specs = plan(corpus)
-        problems.extend(warned.result())
         with collector.settled():  # Jinja leaves cycles behind: collected, but not among the corpus's objects
-            pages, found = render_all(templates / "pages", corpus, specs, info.url)
-        del specs
-        problems = sorted_problems([*problems, *found])
+            # each group of pages planned by the process that renders it
+            pages, found = render_all(templates / "pages", corpus, plan_groups(corpus), info.url)
+        problems = sorted_problems([*problems, *warned.result(), *found])
         if has_errors(problems):
             files_made.cancel()
             return Generated({}, tuple(problems), corpus)

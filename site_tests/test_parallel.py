@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import feeds, parallel, render
-from generator.pages import plan
+from generator.pages import plan, plan_groups
 from generator.parallel import R, T
 from generator.problems import Problem
 from generator.site import check, generate
@@ -21,11 +21,14 @@ pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
 
 
 def _rendered(
-    content: Path, templates: Path, workers: int, shown_base: Path | None = None
+    content: Path, templates: Path, workers: int, shown_base: Path | None = None, grouped: bool = False
 ) -> tuple[dict[str, str], list[Problem]]:
+    """The pages of a plan of specs, or (``grouped``) of groups each planned by the process
+    that renders it, as site.generate gives them."""
     corpus, problems = check(content, shown_base)
     assert corpus is not None, [p.format() for p in problems]
-    return render.render_all(templates / "pages", corpus, plan(corpus), workers=workers)
+    specs = plan_groups(corpus) if grouped else plan(corpus)
+    return render.render_all(templates / "pages", corpus, specs, workers=workers)
 
 
 @pytest.fixture
@@ -48,8 +51,8 @@ def test_fixture_corpora_render_alike(name: str) -> None:
     content = FIXTURES / name / "content"
     serial = _rendered(content, ROOT / "templates", 1, FIXTURES / name)
     assert serial[0]
-    for workers in (2, 3):
-        pages, problems = _rendered(content, ROOT / "templates", workers, FIXTURES / name)
+    for workers, grouped in ((2, False), (3, False), (1, True), (2, True), (3, True)):
+        pages, problems = _rendered(content, ROOT / "templates", workers, FIXTURES / name, grouped)
         assert list(pages) == list(serial[0])  # the same pages, in the same order
         assert pages == serial[0]
         assert problems == serial[1]
@@ -59,11 +62,12 @@ def test_fixture_corpora_render_alike(name: str) -> None:
 @pytest.mark.usefixtures("every_site_parallel")
 def test_synthetic_corpus_renders_alike(synthetic: Path) -> None:
     serial = _rendered(synthetic, ROOT / "templates", 1)
-    pages, problems = _rendered(synthetic, ROOT / "templates", 2)
     assert len(serial[0]) > 100
-    assert list(pages) == list(serial[0])
-    assert pages == serial[0]
-    assert problems == serial[1]
+    for grouped in (False, True):
+        pages, problems = _rendered(synthetic, ROOT / "templates", 2, grouped=grouped)
+        assert list(pages) == list(serial[0])
+        assert pages == serial[0]
+        assert problems == serial[1]
 
 
 @pytest.mark.slow  # forked renders of a 60-source corpus

@@ -677,7 +677,7 @@ class Engine:
                 renderer.bind(noting_corpus(corpus, page_deps))
                 markdown, found = renderer.render_page(spec)
                 packed = None if markdown is None else pack(markdown)
-                collected.add(spec, packed, found)
+                collected.add(spec.path, spec.template, packed, found)
                 deps |= page_deps
                 if packed is not None and not found:
                     made[spec.path] = PageMade(spec, packed, frozenset(page_deps))

@@ -2,9 +2,11 @@
 
 The calls :func:`generator.site.generate` makes, one by one and in the same order, each timed
 (wall-clock) with the process's peak memory after it; rendering runs on the forked processes
-the build uses. What ``generate`` makes alongside, in processes of their own (the quotes
-found while the texts' links are made, the corpus's warnings, the open data and the feeds
-while the pages are planned and rendered), is timed here alone, in this order, on one process.
+the build uses. Planning is timed apart from rendering, though ``generate`` plans each
+group of pages in the process that renders it. What ``generate`` makes alongside, in
+processes of their own (the quotes found while the texts' links are made, the corpus's
+warnings, the open data and the feeds while the pages are planned and rendered), is timed
+here alone, in this order, on one process.
 What it prints is the profile summary of the README's scale section: where generation's
 time goes, and how each stage grows with the corpus.
 """
