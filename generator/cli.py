@@ -13,10 +13,17 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.authoring import AuthoringError, new_record, stats
-from generator.docs_project import OUTPUT_MARK, ProjectConfig, ProjectError, project_files, read_config
+from generator.docs_project import (
+    OUTPUT_MARK,
+    ProjectConfig,
+    ProjectError,
+    ProjectFiles,
+    project_files,
+    read_config,
+)
 from generator.problems import Problem, Severity, to_json
 from generator.site import SiteInfo, check, generate
 
@@ -377,6 +384,9 @@ class OutputError(Exception):
     pass
 
 
+_UNCLEAN = frozenset(("", ".", ".."))
+
+
 def write_pages(out: Path, pages: Mapping[str, str | bytes]) -> None:
     """Replace ``out`` with the files, atomically; refuse to clobber a folder we did not write."""
     out = out.resolve()
@@ -384,16 +394,25 @@ def write_pages(out: Path, pages: Mapping[str, str | bytes]) -> None:
         raise OutputError("folder is not empty and was not written by this command; choose another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".pages-", dir=out.parent))
+    folders: set[Path] = set()  # made already: each folder is made once, not once per file
     try:
-        for rel, markdown in pages.items():
-            target = (staging / rel).resolve()
-            if staging.resolve() not in target.parents:
+        for rel in pages:
+            # Checked as written, not through the file system: the staging folder is new and
+            # this loop makes every folder and file in it, so no link inside it can lead out.
+            # (Resolving each of 30,000 paths asked the system about each of their folders.)
+            parts = PurePosixPath(rel).parts
+            if not parts or PurePosixPath(rel).is_absolute() or not _UNCLEAN.isdisjoint(parts):
                 raise OutputError(f"refusing to write outside the output folder: {rel}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(markdown, bytes):
-                target.write_bytes(markdown)
-            else:
-                target.write_text(markdown, encoding="utf-8")
+            target = staging.joinpath(*parts)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            with open(target, "wb") as handle:
+                if isinstance(pages, ProjectFiles):  # a big file in pieces, never whole
+                    handle.writelines(pages.pieces(rel))
+                else:
+                    content = pages[rel]
+                    handle.write(content if isinstance(content, bytes) else content.encode("utf-8"))
         (staging / OUTPUT_MARK).write_text("", encoding="utf-8")
         if out.exists():
             old = out.with_name(out.name + ".old")

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -88,6 +88,26 @@ class Update:
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _bytes(data: str | bytes) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+class _Encoded(Mapping[str, bytes]):
+    """A project's files as bytes, each encoded when it is read."""
+
+    def __init__(self, files: Mapping[str, str | bytes]) -> None:
+        self._files = files
+
+    def __getitem__(self, rel: str) -> bytes:
+        return _bytes(self._files[rel])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 def _owned(rel: str) -> bool:
@@ -149,9 +169,10 @@ class ProjectWatch:
         """Write those of ``files`` (project-relative paths) whose bytes differ from DIR's;
         returns their paths. An engine that reports only the outputs that changed calls this
         with them (their paths under ``docs/``) and :meth:`remove` with the ones that went away."""
-        wanted = {rel: data.encode("utf-8") if isinstance(data, str) else data for rel, data in files.items()}
-        written = tuple(rel for rel, data in wanted.items() if self._on_disk.get(rel) != _digest(data))
-        self._write(written, wanted)
+        # one file at a time: a project's files made all at once take gigabytes (see
+        # docs_project.ProjectFiles); each is read twice only where it is written
+        written = tuple(rel for rel, data in files.items() if self._on_disk.get(rel) != _digest(_bytes(data)))
+        self._write(written, _Encoded(files))
         return written
 
     def remove(self, paths: Iterable[str]) -> tuple[str, ...]:
@@ -164,6 +185,7 @@ class ProjectWatch:
         return removed
 
     def _write(self, paths: Iterable[str], data: Mapping[str, bytes]) -> None:
+        """Write ``data[rel]`` of each path, each read once."""
         paths = list(paths)
         if not paths:
             return
@@ -179,14 +201,15 @@ class ProjectWatch:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fd, temporary = tempfile.mkstemp(dir=staging, prefix=target.name + ".")
                 try:
+                    content = data[rel]
                     with os.fdopen(fd, "wb") as handle:
-                        handle.write(data[rel])
+                        handle.write(content)
                     os.chmod(temporary, 0o644)
                     os.replace(temporary, target)
                 except BaseException:
                     Path(temporary).unlink(missing_ok=True)
                     raise
-                self._on_disk[rel] = _digest(data[rel])
+                self._on_disk[rel] = _digest(content)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
