@@ -15,17 +15,41 @@ import pytest
 import yaml
 
 from generator.docs_project import (
+    SEARCH_EXCLUDED,
     ProjectConfig,
     ProjectError,
     built_path,
     excluded_from_search,
+    project_files,
     read_config,
     standalone_config,
 )
-from site_tests.conftest import ROOT
+from generator.packed import Decoded, pack
+from generator.site import SiteInfo, generate
+from site_tests.conftest import FIXTURES, ROOT
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
 LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def test_the_project_s_files_are_each_made_when_read_as_one_dict_would_hold_them() -> None:
+    config = read_config(ROOT / "mkdocs.yml")
+    result = generate(FIXTURES / "small" / "content", ROOT / "templates", site=SiteInfo(config.site_name))
+    files = project_files(config, result.pages, result.files)
+    assert list(files) == sorted(files) and "mkdocs.yml" in files
+    assert {f"docs/{p}" for p in [*result.pages, *result.files]} <= set(files)
+    for rel in files:
+        data = files[rel]
+        as_bytes = data.encode("utf-8") if isinstance(data, str) else data
+        assert b"".join(files.pieces(rel)) == as_bytes
+        if rel.startswith("docs/") and rel[5:] in result.pages:
+            page = result.pages[rel[5:]]
+            assert as_bytes.decode("utf-8") in (page, excluded_from_search(rel[5:], page))
+    # a page the builder's search leaves out has it in its front matter; the others are as made
+    assert any(SEARCH_EXCLUDED in files[rel] for rel in files if isinstance(files[rel], str))
+    # a page held as text (not packed) is given as it is, and a later layer wins
+    plain = project_files(config, {"index.md": "# Home\n"}, Decoded({"index.md": pack("old"), "a.json": pack("{}")}))
+    assert plain["docs/index.md"] == "# Home\n" and plain["docs/a.json"] == b"{}"
 
 
 @pytest.mark.parametrize(
