@@ -56,6 +56,20 @@ print(json.dumps({"seconds": seconds, "cpu_s": cpu_seconds,
                   "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
+_COMMAND = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+seconds = time.perf_counter() - started
+if done.returncode != 0:
+    sys.exit(done.stdout[-2000:] + done.stderr[-2000:])
+used = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and the processes it forked
+cpu = used.ru_utime + used.ru_stime
+print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_mb": used.ru_maxrss / 1024}))
+"""
+"""Runs a command and prints its wall-clock and CPU time and the peak of its largest process
+(from ``getrusage`` of this process's children, which are the command's alone)."""
+
 
 def _config(work: Path, content: Path | None, docs: Path) -> Path:
     """The project's mkdocs.yml, pointed at ``content`` (or, with None, at the generated pages
@@ -313,6 +327,32 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
         f" (the largest forked renderer: {gen.get('children_peak_mb', 0):.0f} MB, mostly shared with it)",
         flush=True,
     )
+    # The command a user types for the standalone project, start to end: what generate()
+    # makes, written to disk (every page, data file and feed), and the process's own start.
+    project = folder / "project-out"
+    shutil.rmtree(project, ignore_errors=True)
+    command = [sys.executable, "-m", "generator", "build", "--content", str(content)]
+    command += ["--templates", str(ROOT / "templates"), "--config", str(ROOT / "mkdocs.yml")]
+    command += ["--out", str(project)]
+    ran = subprocess.run(
+        [sys.executable, "-c", _COMMAND, *command],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=ROOT,
+        timeout=7200,
+    )
+    if ran.returncode != 0:
+        raise SystemExit(ran.stderr[-3000:])
+    timed = json.loads(ran.stdout.strip().splitlines()[-1])
+    row["command_s"], row["command_cpu_s"] = timed["seconds"], timed["cpu_s"]
+    row["command_peak_mb"] = timed["peak_mb"]
+    print(
+        f"  python -m generator build --out: {timed['seconds']:.2f}s (CPU {timed['cpu_s']:.1f}s),"
+        f" peak {timed['peak_mb']:.0f} MB",
+        flush=True,
+    )
+    shutil.rmtree(project, ignore_errors=True)
     if serve:
         from generator.tools import serve_bench
 
@@ -613,6 +653,8 @@ def table(rows: list[dict[str, float]]) -> str:
         generate = f"{r['generate_s']:.2f} s"
         if "generate_cpu_s" in r:
             generate += f" (CPU {r['generate_cpu_s']:.1f} s)"
+        if "command_s" in r:
+            generate += f"; `build --out` {r['command_s']:.1f} s, {r['command_peak_mb']:.0f} MB"
         lines.append(
             f"| {int(r['sources']):,} | {int(r['pages']):,} | {generate} | {r['peak_mb']:.0f} MB "
             f"| {build} | {base} | {ratio} | {project} | {html} | {search} | {serve} |"
