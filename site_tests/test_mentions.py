@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import mentions
 from generator.mentions import Matcher, Sentences, escape_markdown, parse, render, resolve, sentence_at
 from site_tests.safety import live_content
 
@@ -191,3 +194,16 @@ def test_the_sentence_ends_are_those_of_the_plain_pattern(text: str) -> None:
 
     plainly = [(m.span(), m.group(0)) for m in re.finditer(_STOPS_PLAINLY, text)]
     assert [(m.span(), m.group(0)) for m in _SENTENCE_END_RE.finditer(text)] == plainly
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .-1\n&<\\`*_{}[]()#+!|~>é中")), max_size=40))
+def test_prose_without_special_characters_is_escaped_as_if_it_were_translated(text: str) -> None:
+    # escape_once translates only a text holding a character to escape: the same result
+    always = re.compile("")  # found in every text: every text translated
+    expected_before = mentions.escape_once(text)
+    original = mentions._MD_SPECIAL_RE
+    mentions._MD_SPECIAL_RE = always
+    try:
+        assert mentions.escape_once(text) == expected_before
+    finally:
+        mentions._MD_SPECIAL_RE = original
