@@ -41,18 +41,23 @@ def relative(from_page: str, to_page: str) -> str:
 
 
 def _relative_from(from_dir: str, to_page: str) -> str:
-    to_dir, slash, to_name = to_page.rpartition("/")
+    to_dir, _, to_name = to_page.rpartition("/")
     if from_dir == to_dir:
         return to_name
     if not from_dir:
         return to_page
     if "/" not in from_dir:
         return "../" + to_page
-    # the way between the folders, then the page: unless a folder of the page's name is on
-    # the way, or a path is not plain (never so for the pages of a site)
-    plain = to_name not in from_dir and to_name not in _UNCLEAN
-    way = _folder_between(from_dir, to_dir, bool(slash)) if plain else None
-    return relpath(to_page, from_dir) if way is None else way + to_name
+    return _by_folders(to_page, from_dir)
+
+
+def _by_folders(path: str, start: str) -> str:
+    """:func:`relpath`, as the way between the two folders (memoised) and then the name:
+    unless a folder of the name is on the way, or a path is not plain (never so for the
+    pages of a site), which go to :func:`relpath` itself."""
+    to_dir, slash, name = path.rpartition("/")
+    way = None if name in start or name in _UNCLEAN else _folder_between(start, to_dir, bool(slash))
+    return relpath(path, start) if way is None else way + name
 
 
 @functools.lru_cache(maxsize=4096)
@@ -96,7 +101,7 @@ def url_between(from_page: str, to_page: str) -> str:
     does not rewrite)."""
     here = page_url(from_page).rstrip("/") or "."
     there = page_url(to_page).rstrip("/") or "."
-    path = relpath(there, here)
+    path = _by_folders(there, here)
     return "./" if path == "." else path + "/"
 
 
