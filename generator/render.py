@@ -262,12 +262,16 @@ class Renderer:
         return made
 
     def _make_link(self, folder: str, target: str, text: str | None, anchor: str) -> Markup:
+        return Markup(self._link_markdown(folder, target, text, anchor))
+
+    def _link_markdown(self, folder: str, target: str, text: str | None, anchor: str) -> str:
+        """``[Name](../kind/id.md "summary")`` from a page in ``folder``: what :meth:`link` writes."""
         record = self.corpus.records.get(target)
         if record is None:
-            return Markup(escape_markdown(text or target))
+            return escape_markdown(text or target)
         shown = escape_markdown(text if text is not None else record.name)
         href = _relative_from(folder, record.page) + (f"#{anchor}" if anchor else "")
-        return Markup(f'[{shown}]({href} "{self._title(target)}")')
+        return f'[{shown}]({href} "{self._title(target)}")'
 
     @jinja2.pass_context
     def text(self, ctx: jinja2.runtime.Context, record_id: str, marks: bool = False) -> Markup:
@@ -341,29 +345,31 @@ class Renderer:
         folder = page.rpartition("/")[0]
         out: list[str] = []
         line_end = "\n  { .unindexed }\n" if unindexed else "\n"
+        records = self.corpus.records
+        heading_end = " { .unindexed }" if unindexed else ""
         for group in mention_groups:
             source = group.source
-            # not through the memo of links: a list's links are to the texts mentioning one
-            # record, from that record's folder, so they seldom recur (at 10,000 sources the
-            # memo grew by 300,000 links it never gave back, about 100 MB in each process)
-            titled = self._in_language(source, self._make_link(folder, source, None, ""))
-            out.append(f"### {titled}{' { .unindexed }' if unindexed else ''}")
-            if group.translation_of:
-                name = escape_markdown(self.corpus.records[source].language.name)
-                original = self._in_language(
-                    group.translation_of, self._make_link(folder, group.translation_of, None, "")
-                )
-                out.append(f"\nTranslation in {name} of {original}\n")
-            out.append("\n\n")
             # What the lines of one group share, made once: the language mark and the link to
             # the text (html.escape of a URL is the escapes of its parts, joined).
             opening, closing = self._language_marks(source)
-            href = html.escape(url_between(page, self.corpus.records[source].page))
+            # not through the memo of links: a list's links are to the texts mentioning one
+            # record, from that record's folder, so they seldom recur (at 10,000 sources the
+            # memo grew by 300,000 links it never gave back, about 100 MB in each process)
+            out.append(f"### {opening}{self._link_markdown(folder, source, None, '')}{closing}{heading_end}")
+            if group.translation_of:
+                name = escape_markdown(records[source].language.name)
+                original = self._in_language(
+                    group.translation_of, self._link_markdown(folder, group.translation_of, None, "")
+                )
+                out.append(f"\nTranslation in {name} of {original}\n")
+            out.append("\n\n")
+            # (a text directive is percent-encoded words and commas: nothing in it to escape)
+            href = html.escape(url_between(page, records[source].page))
             for backlink in group.backlinks:
                 paragraph = backlink.paragraph
                 out.append(
                     f"- “{opening}{_sentence(backlink)}{closing}” "
-                    f'<a class="passage" href="{href}#p-{paragraph}{_directive(backlink.sentence)}">'
+                    f'<a class="passage" href="{href}#p-{paragraph}{text_directive(backlink.sentence)}">'
                     f"¶ {paragraph}</a>{line_end}"
                 )
             out.append("\n")
@@ -461,9 +467,6 @@ def _sentence(backlink: Backlink) -> str:
     return f"{escape_once(sentence[:at])}**{shown}**{escape_once(sentence[end:])}"
 
 
-def _directive(passage: str) -> str:
-    """:func:`text_directive`, escaped for an ``href`` attribute."""
-    return html.escape(text_directive(passage))
 
 
 def _template_path(filename: str | None, name: str | None) -> str:
