@@ -16,6 +16,7 @@ from generator.corpus import Backlink, Membership, Office, Participation, QuoteR
 from generator.pictures import Graph, MapSpec, Network, Timeline
 from generator.records import Record
 from generator.schema import Front
+from generator.slotted import quick_init
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class PageContext:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-@dataclass(frozen=True)
+@quick_init  # made by the hundred thousand, a record's mentions in each text: see generator/slotted.py
+@dataclass(frozen=True, slots=True)
 class MentionGroup:
     """The mentions of one record in one text."""
 
