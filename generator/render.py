@@ -349,9 +349,7 @@ class Renderer:
         heading_end = " { .unindexed }" if unindexed else ""
         for group in mention_groups:
             source = group.source
-            # What the lines of one group share, made once: the language mark and the link to
-            # the text (html.escape of a URL is the escapes of its parts, joined).
-            opening, closing = self._language_marks(source)
+            opening, closing = self._language_marks(source)  # for the heading and every line
             # not through the memo of links: a list's links are to the texts mentioning one
             # record, from that record's folder, so they seldom recur (at 10,000 sources the
             # memo grew by 300,000 links it never gave back, about 100 MB in each process)
@@ -363,7 +361,9 @@ class Renderer:
                 )
                 out.append(f"\nTranslation in {name} of {original}\n")
             out.append("\n\n")
-            # (a text directive is percent-encoded words and commas: nothing in it to escape)
+            # What the lines of one group share, made once: the link to the text (html.escape
+            # of a URL is the escapes of its parts, joined; a text directive is percent-encoded
+            # words and commas, with nothing to escape).
             href = html.escape(url_between(page, records[source].page))
             for backlink in group.backlinks:
                 paragraph = backlink.paragraph
@@ -465,7 +465,6 @@ def _sentence(backlink: Backlink) -> str:
     sentence, at, end = backlink.sentence, backlink.at, backlink.at + len(backlink.shown)
     shown = escape_markdown(sentence[at:end])
     return f"{escape_once(sentence[:at])}**{shown}**{escape_once(sentence[end:])}"
-
 
 
 
