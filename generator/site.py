@@ -177,9 +177,15 @@ def generate(
         # check() adds, the warnings of the whole corpus; and the open data and the feeds.
         warned = parallel.alongside(lambda: corpus_warnings(corpus))
         files_made = parallel.alongside(other_files)
-        with collector.settled():  # Jinja leaves cycles behind: collected, but not among the corpus's objects
-            # each group of pages planned by the process that renders it
-            pages, found = render_all(templates / "pages", corpus, plan_groups(corpus), info.url)
+        try:
+            # Jinja leaves cycles behind: collected, but not among the corpus's objects; each
+            # group of pages planned by the process that renders it
+            with collector.settled():
+                pages, found = render_all(templates / "pages", corpus, plan_groups(corpus), info.url)
+        except BaseException:  # (Ctrl-C, or a bug): no process is left working for nothing
+            warned.cancel()
+            files_made.cancel()
+            raise
         problems = sorted_problems([*problems, *warned.result(), *found])
         if has_errors(problems):
             files_made.cancel()

@@ -239,3 +239,19 @@ def test_alongside_cancelled_leaves_no_child_behind() -> None:
     later.cancel()
     assert not multiprocessing.active_children()
     later.cancel()  # twice is harmless
+
+
+def test_a_generation_that_raises_while_rendering_leaves_no_process_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from generator import site
+
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")  # the warnings and the open data alongside
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug while rendering")
+
+    monkeypatch.setattr(site, "render_all", broken)
+    with pytest.raises(RuntimeError, match="a bug while rendering"):
+        generate(FIXTURES / "small" / "content", ROOT / "templates")
+    assert not multiprocessing.active_children()
