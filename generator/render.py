@@ -209,10 +209,12 @@ class Renderer:
         """Render from ``corpus`` from now on (the compiled templates are kept).
 
         Everything a page shows of the corpus is read from it while the page renders: the
-        memos of titles and links are per binding, so a corpus that notes its reads (the
-        incremental engine's) sees every read of every page rendered while it is bound."""
+        memos of titles, language marks and links are per binding, so a corpus that notes
+        its reads (the incremental engine's) sees every read of every page rendered while it
+        is bound."""
         self.corpus = corpus
         self._titles: dict[str, str] = {}
+        self._marks: dict[str, tuple[str, str]] = {}
         # Links by page folder, target, text and anchor: pages of one folder link alike,
         # and the same names are linked from page after page.
         self._links: dict[tuple[str, str, str | None, str], Markup] = {}
@@ -326,11 +328,16 @@ class Renderer:
         return f"{opening}{markdown}{closing}"  # not `+`: Markup's would escape the marks
 
     def _language_marks(self, record_id: str) -> tuple[str, str]:
-        """What :meth:`_in_language` puts before and after a text of a record."""
-        language = self.corpus.records[record_id].language
-        if language.foreign:
-            return f"<span {escape_markdown(language.attributes)}>", "</span>"
-        return "", ""
+        """What :meth:`_in_language` puts before and after a text of a record (once per
+        record: a source's marks open each of its groups in a record's mention lists)."""
+        marks = self._marks.get(record_id)
+        if marks is None:
+            language = self.corpus.records[record_id].language
+            marks = ("", "")
+            if language.foreign:
+                marks = (f"<span {escape_markdown(language.attributes)}>", "</span>")
+            self._marks[record_id] = marks
+        return marks
 
     @jinja2.pass_context
     def mention_list(
