@@ -145,8 +145,9 @@ class ProjectFiles(Mapping[str, "str | bytes"]):
     order; each page and data file made when it is read, from the packed pages and files
     the core holds (:mod:`generator.packed`). Made whole, the project of 10,000 sources was
     1.3 GB of texts at once (the command's peak 2.4 GB): one at a time, each is written and
-    let go. A page or file the core holds packed is given as its UTF-8 bytes, unpacked
-    only (a page the builder's search leaves out is given as text, its front matter marked)."""
+    let go. A page or file the core holds packed is given as its UTF-8 bytes, unpacked but
+    not decoded (a page the builder's search leaves out is given as text, its front matter
+    marked)."""
 
     def __init__(self, config: ProjectConfig, pages: Mapping[str, str], files: Mapping[str, str]) -> None:
         fixed: dict[str, str | bytes] = {"mkdocs.yml": standalone_config(config)}
