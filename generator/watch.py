@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -92,22 +92,6 @@ def _digest(data: bytes) -> bytes:
 
 def _bytes(data: str | bytes) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
-
-
-class _Encoded(Mapping[str, bytes]):
-    """A project's files as bytes, each encoded when it is read."""
-
-    def __init__(self, files: Mapping[str, str | bytes]) -> None:
-        self._files = files
-
-    def __getitem__(self, rel: str) -> bytes:
-        return _bytes(self._files[rel])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._files)
-
-    def __len__(self) -> int:
-        return len(self._files)
 
 
 def _owned(rel: str) -> bool:
@@ -172,7 +156,7 @@ class ProjectWatch:
         # one file at a time: a project's files made all at once take gigabytes (see
         # docs_project.ProjectFiles); each is read twice only where it is written
         written = tuple(rel for rel, data in files.items() if self._on_disk.get(rel) != _digest(_bytes(data)))
-        self._write(written, _Encoded(files))
+        self._write(written, files)
         return written
 
     def remove(self, paths: Iterable[str]) -> tuple[str, ...]:
@@ -184,7 +168,7 @@ class ProjectWatch:
         self._remove(removed)
         return removed
 
-    def _write(self, paths: Iterable[str], data: Mapping[str, bytes]) -> None:
+    def _write(self, paths: Iterable[str], data: Mapping[str, str | bytes]) -> None:
         """Write ``data[rel]`` of each path, each read once."""
         paths = list(paths)
         if not paths:
@@ -201,7 +185,7 @@ class ProjectWatch:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fd, temporary = tempfile.mkstemp(dir=staging, prefix=target.name + ".")
                 try:
-                    content = data[rel]
+                    content = _bytes(data[rel])
                     with os.fdopen(fd, "wb") as handle:
                         handle.write(content)
                     os.chmod(temporary, 0o644)

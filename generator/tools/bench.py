@@ -299,21 +299,22 @@ def run_corpus(corpus: Path, work: Path, skip_mkdocs: bool, serve: bool) -> dict
     return measure(folder, content, n, skip_mkdocs, serve)
 
 
+def _script_figures(script: str, *args: str) -> dict[str, Any]:
+    """What ``python -c script args...`` prints as JSON on its last line (its figures)."""
+    out = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=7200
+    )
+    if out.returncode != 0:
+        raise SystemExit(out.stderr[-3000:])
+    figures: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool) -> dict[str, float]:
     pages = folder / "pages"
     shutil.rmtree(pages, ignore_errors=True)
     pages.mkdir()
-    out = subprocess.run(
-        [sys.executable, "-c", _GENERATE, str(content), str(ROOT / "templates"), str(pages)],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        cwd=ROOT,
-        timeout=7200,
-    )
-    if out.returncode != 0:
-        raise SystemExit(out.stderr[-3000:])
-    gen = json.loads(out.stdout.strip().splitlines()[-1])
+    gen = _script_figures(_GENERATE, str(content), str(ROOT / "templates"), str(pages))
     row: dict[str, float] = {
         "sources": n,
         "pages": gen["pages"],
@@ -334,17 +335,7 @@ def measure(folder: Path, content: Path, n: int, skip_mkdocs: bool, serve: bool)
     command = [sys.executable, "-m", "generator", "build", "--content", str(content)]
     command += ["--templates", str(ROOT / "templates"), "--config", str(ROOT / "mkdocs.yml")]
     command += ["--out", str(project)]
-    ran = subprocess.run(
-        [sys.executable, "-c", _COMMAND, *command],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        cwd=ROOT,
-        timeout=7200,
-    )
-    if ran.returncode != 0:
-        raise SystemExit(ran.stderr[-3000:])
-    timed = json.loads(ran.stdout.strip().splitlines()[-1])
+    timed = _script_figures(_COMMAND, *command)
     row["command_s"], row["command_cpu_s"] = timed["seconds"], timed["cpu_s"]
     row["command_peak_mb"] = timed["peak_mb"]
     print(
